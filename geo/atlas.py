@@ -1,0 +1,258 @@
+"""The atlas: validated data frames and the temporal queries the dashboard asks of them."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely.geometry import shape
+
+from geo import checks
+from geo.dates import as_of, parse_partial_date
+from geo.loading import Problem, read_countries, read_csv
+from geo.schema import FIRST_YEAR, Cooperation, Membership, Organisation, Source
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+CUBA = "CUB"
+
+
+@dataclass(frozen=True, eq=False)
+class Atlas:
+    """Everything under ``data/`` that passed validation, plus the problems found on the way.
+
+    ``countries`` is a GeoDataFrame (one row per country or territory, key ``iso3``);
+    ``organisations``, ``memberships``, ``records`` (cooperation) and ``sources`` are DataFrames.
+    Membership and cooperation rows carry ``sources``: a list of ``{source_id, title, url,
+    publisher}`` dicts resolved from ``data/sources.csv``.
+    """
+
+    countries: gpd.GeoDataFrame
+    organisations: pd.DataFrame
+    memberships: pd.DataFrame
+    records: pd.DataFrame
+    sources: pd.DataFrame
+    reviewed: date
+    problems: tuple[Problem, ...] = ()
+    status_table: pd.DataFrame = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status_table", _status_table(self.memberships, self.years))
+
+    @property
+    def first_year(self) -> int:
+        """First year the dashboard shows."""
+        return FIRST_YEAR
+
+    @property
+    def last_year(self) -> int:
+        """The year of the data's last review: ongoing episodes run to it."""
+        return self.reviewed.year
+
+    @property
+    def years(self) -> range:
+        """Every year a membership question can be asked about (founding of the oldest body on)."""
+        starts = self.memberships["start_date"]
+        first = min(self.first_year, starts.min().year) if len(starts) else self.first_year
+        return range(first, self.last_year + 1)
+
+    def _check_year(self, year: int) -> int:
+        if year not in self.years:
+            raise ValueError(f"year {year} is outside {self.years.start}-{self.years.stop - 1}")
+        return year
+
+    def statuses(self, year: int) -> pd.DataFrame:
+        """Every ``(iso3, org_id, status)`` in force on 1 July of ``year``."""
+        table = self.status_table
+        return table[table["year"] == self._check_year(year)].drop(columns="year")
+
+    def status(self, iso3: str, org_id: str, year: int) -> str | None:
+        """Status of one country in one organisation on 1 July of ``year`` (None: not in it)."""
+        found = self.statuses(year)
+        found = found[(found["iso3"] == iso3) & (found["org_id"] == org_id)]
+        return found["status"].iloc[0] if len(found) else None
+
+    def members(self, org_id: str, year: int) -> set[str]:
+        """ISO3 codes of the full, active members of ``org_id`` on 1 July of ``year``."""
+        found = self.statuses(year)
+        return set(found.loc[(found["org_id"] == org_id) & (found["status"] == "member"), "iso3"])
+
+    def cooperation(
+        self,
+        year: int | None = None,
+        country: str | None = None,
+        activities: Iterable[str] | None = None,
+        evidence: Iterable[str] | None = None,
+    ) -> pd.DataFrame:
+        """Cooperation records active in ``year`` (ongoing ones run to the last year), filtered."""
+        records = self.records
+        keep = np.ones(len(records), dtype=bool)
+        if year is not None:
+            end = records["end_year"].fillna(self.last_year)
+            keep &= (records["start_year"] <= year) & (end >= year)
+        if country is not None:
+            keep &= records["iso3"] == country
+        if activities is not None:
+            keep &= records["activity"].isin(list(activities))
+        if evidence is not None:
+            keep &= records["evidence"].isin(list(evidence))
+        return records[keep]
+
+    def history(self, iso3: str) -> pd.DataFrame:
+        """All membership episodes of one country, by organisation then start."""
+        episodes = self.memberships[self.memberships["iso3"] == iso3]
+        return episodes.sort_values(["org_id", "start_date"])
+
+    def shared_with_cuba(self, year: int, org_ids: Iterable[str] | None = None) -> pd.Series:
+        """Per country, how many organisations it is a full member of together with Cuba."""
+        found = self.statuses(year)
+        found = found[found["status"] == "member"]
+        if org_ids is not None:
+            found = found[found["org_id"].isin(list(org_ids))]
+        cuban = set(found.loc[found["iso3"] == CUBA, "org_id"])
+        shared = found[found["org_id"].isin(cuban) & (found["iso3"] != CUBA)]
+        return shared.groupby("iso3").size().rename("shared_with_cuba")
+
+    def country_frame(self, year: int) -> gpd.GeoDataFrame:
+        """Geometries joined with what held in ``year``: one row per country, none lost or doubled.
+
+        Adds ``memberships`` (sorted org ids where the country was a full member), ``statuses``
+        (``{org_id: status}``, every status) and ``n_records`` (cooperation records active).
+        """
+        found = self.statuses(year)
+        per_country = found.groupby("iso3").apply(
+            lambda g: pd.Series({
+                "memberships": sorted(g.loc[g["status"] == "member", "org_id"]),
+                "statuses": dict(zip(g["org_id"], g["status"], strict=True)),
+            }), include_groups=False)
+        counts = self.cooperation(year=year).groupby("iso3").size().rename("n_records")
+        frame = self.countries.merge(per_country, how="left", left_on="iso3", right_index=True,
+                                     validate="one_to_one")
+        frame = frame.merge(counts, how="left", left_on="iso3", right_index=True,
+                            validate="one_to_one")
+        frame["memberships"] = [v if isinstance(v, list) else [] for v in frame["memberships"]]
+        frame["statuses"] = [v if isinstance(v, dict) else {} for v in frame["statuses"]]
+        frame["n_records"] = frame["n_records"].fillna(0).astype(int)
+        return frame
+
+
+def _status_table(memberships: pd.DataFrame, years: range) -> pd.DataFrame:
+    """Year-indexed statuses: one row per episode and year whose 1 July it covers."""
+    year_list = np.array(list(years))
+    days = np.array([as_of(y) for y in year_list], dtype="datetime64[D]")
+    start = memberships["start_date"].to_numpy(dtype="datetime64[D]")[:, None]
+    end = memberships["end_date"].fillna(pd.Timestamp.max.normalize()).to_numpy(
+        dtype="datetime64[D]")[:, None]
+    episode, year = np.nonzero((start <= days) & (days < end))
+    table = memberships.iloc[episode][["iso3", "org_id", "status"]].reset_index(drop=True)
+    table.insert(0, "year", year_list[year])
+    return table
+
+
+def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
+    return pd.to_datetime([parse_partial_date(v) if isinstance(v, str) else None
+                           for v in frame[column]])
+
+
+def load_atlas(data_dir: Path | str = DATA_DIR) -> Atlas:
+    """Load and validate everything under ``data_dir``; invalid rows are left out and reported.
+
+    ``atlas.problems`` lists each problem as ``file:row: field: message``.
+    """
+    data_dir = Path(data_dir)
+
+    def name(file: str) -> str:
+        return f"{data_dir.name}/{file}"
+
+    problems: list[Problem] = []
+
+    def keep(result):
+        rows, found = result
+        problems.extend(found)
+        return rows
+
+    reviewed = _reviewed(data_dir / "catalogue.toml", name("catalogue.toml"), problems)
+    countries = keep(read_countries(data_dir / "countries.geojson", name("countries.geojson")))
+    countries = keep(checks.unique(countries, "iso3", name("countries.geojson")))
+    iso3 = {c["iso3"] for c in countries}
+
+    sources = keep(read_csv(data_dir / "sources.csv", Source, name("sources.csv")))
+    sources = keep(checks.unique(sources, "source_id", name("sources.csv")))
+    source_ids = {s["source_id"] for s in sources}
+
+    file = name("organisations.csv")
+    orgs = keep(read_csv(data_dir / "organisations.csv", Organisation, file))
+    orgs = keep(checks.unique(orgs, "org_id", file))
+    orgs = keep(checks.known(orgs, "sources", source_ids, file, "sources.csv"))
+
+    file = name("memberships.csv")
+    episodes = keep(read_csv(data_dir / "memberships.csv", Membership, file))
+    episodes = keep(checks.known(episodes, "iso3", iso3, file, "countries.geojson"))
+    episodes = keep(checks.known(episodes, "org_id", {o["org_id"] for o in orgs}, file,
+                                 "organisations.csv"))
+    episodes = keep(checks.known(episodes, "sources", source_ids, file, "sources.csv"))
+    episodes = keep(checks.within_lifetime(episodes, orgs, file))
+    episodes = keep(checks.no_overlaps(episodes, file))
+
+    file = name("cooperation.csv")
+    records = keep(read_csv(data_dir / "cooperation.csv", Cooperation, file))
+    records = keep(checks.unique(records, "record_id", file))
+    records = keep(checks.known(records, "iso3", iso3, file, "countries.geojson"))
+    records = keep(checks.excluded(records, "iso3", CUBA, file,
+                                   "Cuba cannot be its own cooperation partner"))
+    records = keep(checks.known(records, "sources", source_ids, file, "sources.csv"))
+
+    by_id = {s["source_id"]: {k: s[k] for k in ("source_id", "title", "url", "publisher")}
+             for s in sources}
+    memberships = _frame(episodes, Membership, by_id)
+    memberships["start_date"] = _dates(memberships, "start")
+    memberships["end_date"] = _dates(memberships, "end")
+    cooperation = _frame(records, Cooperation, by_id)
+    for column in ("start_year", "end_year"):
+        cooperation[column] = cooperation[column].astype("Int64")
+
+    atlas = Atlas(
+        countries=_countries_frame(countries),
+        organisations=_frame(orgs, Organisation, by_id),
+        memberships=memberships,
+        records=cooperation,
+        sources=pd.DataFrame(sources, columns=["row", *Source.model_fields]),
+        reviewed=reviewed,
+        problems=tuple(sorted(problems)),
+    )
+    if "CELAC" in set(atlas.organisations["org_id"]):
+        flagged = set(atlas.countries.loc[atlas.countries["celac"], "iso3"])
+        found = checks.same_set(flagged, atlas.members("CELAC", atlas.last_year),
+                                name("countries.geojson"), "celac",
+                                f"CELAC members in memberships.csv on 1 July {atlas.last_year}")
+        atlas = replace(atlas, problems=tuple(sorted([*atlas.problems, *found])))
+    return atlas
+
+
+def _frame(rows: list[dict], model, sources: dict[str, dict]) -> pd.DataFrame:
+    """Validated rows with the model's columns (even when there are none); ``sources`` resolved."""
+    frame = pd.DataFrame(rows, columns=["row", *model.model_fields])
+    frame["source_ids"] = frame["sources"]
+    frame["sources"] = [[sources[i] for i in ids] for ids in frame["source_ids"]]
+    return frame
+
+
+def _countries_frame(rows: list[dict]) -> gpd.GeoDataFrame:
+    geometry = [shape(row.pop("geometry")) for row in rows]
+    return gpd.GeoDataFrame(rows, geometry=geometry, crs="EPSG:4326").drop(columns="row")
+
+
+def _reviewed(path: Path, file: str, problems: list[Problem]) -> date:
+    try:
+        reviewed = tomllib.loads(path.read_text(encoding="utf-8"))["reviewed"]
+        if not isinstance(reviewed, date):
+            raise ValueError("'reviewed' must be a TOML date")
+        return reviewed
+    except (OSError, ValueError, KeyError) as error:
+        problems.append(Problem(file, 0, "reviewed", f"cannot be read: {error}"))
+        return date.today()

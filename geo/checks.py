@@ -1,0 +1,94 @@
+"""Contracts that span rows and files. Each returns the rows that pass and the problems found."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from geo.dates import parse_partial_date
+from geo.loading import Problem
+
+Rows = list[dict]
+
+
+def _split(rows: Rows, bad: dict[int, list[Problem]]) -> tuple[Rows, list[Problem]]:
+    problems = [p for row in rows for p in bad.get(row["row"], [])]
+    return [row for row in rows if row["row"] not in bad], problems
+
+
+def unique(rows: Rows, key: str, file: str) -> tuple[Rows, list[Problem]]:
+    """Keep the first row of each ``key`` value; later repeats are problems."""
+    first: dict[str, int] = {}
+    bad: dict[int, list[Problem]] = defaultdict(list)
+    for row in rows:
+        value = row[key]
+        if value in first:
+            bad[row["row"]].append(Problem(file, row["row"], key,
+                                           f"{value!r} repeats row {first[value]}"))
+        else:
+            first[value] = row["row"]
+    return _split(rows, bad)
+
+
+def known(rows: Rows, field: str, allowed: Iterable[str], file: str, where: str
+          ) -> tuple[Rows, list[Problem]]:
+    """Keep rows whose ``field`` (a value or a list of values) is all in ``allowed``."""
+    allowed = set(allowed)
+    bad: dict[int, list[Problem]] = defaultdict(list)
+    for row in rows:
+        values = row[field] if isinstance(row[field], list) else [row[field]]
+        for value in values:
+            if value not in allowed:
+                bad[row["row"]].append(Problem(file, row["row"], field,
+                                               f"{value!r} is not in {where}"))
+    return _split(rows, bad)
+
+
+def within_lifetime(rows: Rows, organisations: Rows, file: str) -> tuple[Rows, list[Problem]]:
+    """Keep episodes that start no earlier than their organisation was founded."""
+    founded = {org["org_id"]: org["founded"] for org in organisations}
+    bad: dict[int, list[Problem]] = defaultdict(list)
+    for row in rows:
+        start = founded[row["org_id"]]
+        if parse_partial_date(row["start"]) < parse_partial_date(start):
+            bad[row["row"]].append(Problem(
+                file, row["row"], "start",
+                f"{row['start']} is before {row['org_id']} was founded ({start})"))
+    return _split(rows, bad)
+
+
+def no_overlaps(rows: Rows, file: str) -> tuple[Rows, list[Problem]]:
+    """Keep episodes that do not overlap an earlier-listed episode of the same country and body."""
+    kept: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    bad: dict[int, list[Problem]] = defaultdict(list)
+    for row in rows:
+        start = parse_partial_date(row["start"])
+        end = parse_partial_date(row["end"]) if row["end"] else None
+        for other in kept[row["iso3"], row["org_id"]]:
+            other_end = parse_partial_date(other["end"]) if other["end"] else None
+            if (end is None or parse_partial_date(other["start"]) < end) and (
+                    other_end is None or start < other_end):
+                bad[row["row"]].append(Problem(
+                    file, row["row"], "start",
+                    f"{row['iso3']} in {row['org_id']} overlaps the episode at row {other['row']}"))
+                break
+        else:
+            kept[row["iso3"], row["org_id"]].append(row)
+    return _split(rows, bad)
+
+
+def excluded(rows: Rows, field: str, value: str, file: str, why: str
+             ) -> tuple[Rows, list[Problem]]:
+    """Keep rows whose ``field`` is not ``value``."""
+    bad = {row["row"]: [Problem(file, row["row"], field, why)]
+           for row in rows if row[field] == value}
+    return _split(rows, bad)
+
+
+def same_set(flagged: set[str], expected: set[str], file: str, field: str, what: str
+             ) -> list[Problem]:
+    """Problems for each value flagged in ``file`` but not in ``expected`` (``what``), and back."""
+    return [Problem(file, 0, field, f"{value!r} is flagged but is not among the {what}")
+            for value in sorted(flagged - expected)] + [
+            Problem(file, 0, field, f"{value!r} is among the {what} but is not flagged")
+            for value in sorted(expected - flagged)]

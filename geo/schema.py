@@ -1,0 +1,161 @@
+"""Row schemas of the curated data files (pydantic), enforced when the atlas loads.
+
+Each model validates one CSV row as read (all text); blank optional cells become ``None``.
+Checks that need more than one row or file live in :mod:`geo.checks`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+import pycountry
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from geo.dates import parse_partial_date
+from geo.vocab import ACTIVITIES, COUNTRY_KINDS, EVIDENCE, ORG_KINDS, STATUSES
+
+FIRST_YEAR = 1959
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def _blank_to_none(value):
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _check_date(text: str) -> str:
+    parse_partial_date(text)
+    return text
+
+
+def _check_url(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
+        raise ValueError(f"{text!r} is not an http(s) URL")
+    return text
+
+
+def _check_iso3(code: str) -> str:
+    if pycountry.countries.get(alpha_3=code) is None:
+        raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-3 code")
+    return code
+
+
+def _split_ids(value):
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return value
+
+
+def _vocabulary(values: dict[str, str]):
+    return Literal[tuple(values)]
+
+
+Text = Annotated[str, BeforeValidator(_blank_to_none), Field(min_length=1)]
+OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
+PartialDate = Annotated[str, BeforeValidator(_blank_to_none), AfterValidator(_check_date)]
+OptionalDate = Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator(
+    lambda v: v if v is None else _check_date(v))]
+Url = Annotated[str, BeforeValidator(_blank_to_none), AfterValidator(_check_url)]
+Iso3 = Annotated[str, BeforeValidator(_blank_to_none), Field(pattern=r"^[A-Z]{3}$"),
+                 AfterValidator(_check_iso3)]
+SourceIds = Annotated[list[Annotated[str, Field(pattern=SLUG)]], BeforeValidator(_split_ids),
+                      Field(min_length=1)]
+Year = Annotated[int, BeforeValidator(_blank_to_none), Field(ge=FIRST_YEAR, le=2100)]
+OptionalYear = Annotated[Year | None, BeforeValidator(_blank_to_none)]
+
+
+class Row(BaseModel):
+    """A row of a data file: unknown columns are an error, values are stripped text."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Source(Row):
+    """``data/sources.csv``: one cited page."""
+
+    source_id: Annotated[str, Field(pattern=SLUG)]
+    title: Text
+    url: Url
+    publisher: Text
+    published: OptionalDate = None
+    accessed: PartialDate
+
+
+class Organisation(Row):
+    """``data/organisations.csv``: one organisation or alliance."""
+
+    org_id: Annotated[str, Field(pattern=r"^[A-Z][A-Z_]*$")]
+    name_en: Text
+    name_es: Text
+    kind: _vocabulary(ORG_KINDS)
+    founded: PartialDate
+    ended: OptionalDate = None
+    website: Annotated[str | None, BeforeValidator(_blank_to_none),
+                       AfterValidator(lambda v: v if v is None else _check_url(v))] = None
+    description: Text
+    sources: SourceIds
+
+
+class Membership(Row):
+    """``data/memberships.csv``: one continuous episode of one status of one country in one body."""
+
+    iso3: Iso3
+    org_id: Text
+    status: _vocabulary(STATUSES)
+    start: PartialDate
+    end: OptionalDate = None
+    sources: SourceIds
+    note: OptionalText = None
+
+    @model_validator(mode="after")
+    def _start_before_end(self):
+        if self.end is not None and parse_partial_date(self.end) <= parse_partial_date(self.start):
+            raise ValueError(f"end {self.end} is not after start {self.start}")
+        return self
+
+
+class Cooperation(Row):
+    """``data/cooperation.csv``: one episode of Cuban cooperation with one partner."""
+
+    record_id: Annotated[str, Field(pattern=SLUG)]
+    iso3: Iso3
+    activity: _vocabulary(ACTIVITIES)
+    start_year: Year
+    end_year: OptionalYear = None
+    title: Annotated[Text, Field(max_length=120)]
+    description: Annotated[Text, Field(max_length=600)]
+    evidence: _vocabulary(EVIDENCE)
+    evidence_note: OptionalText = None
+    sources: SourceIds
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.end_year is not None and self.end_year < self.start_year:
+            raise ValueError(f"end_year {self.end_year} is before start_year {self.start_year}")
+        if self.evidence == "alleged" and not self.evidence_note:
+            raise ValueError("an alleged record needs an evidence_note saying why")
+        return self
+
+
+class CountryProperties(Row):
+    """Properties of one feature of ``data/countries.geojson``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    iso3: Iso3
+    iso_n3: Annotated[str, Field(pattern=r"^\d{3}$")]
+    name_en: Text
+    name_es: Text
+    kind: _vocabulary(COUNTRY_KINDS)
+    celac: bool
+    sovereign_iso3: Iso3
+    capital: str
+    capital_lon: Annotated[float, Field(ge=-180, le=180)]
+    capital_lat: Annotated[float, Field(ge=-90, le=90)]
+    capital_source: Text
+
+

@@ -1,0 +1,115 @@
+"""Tiny, realistic data directories for the tests: the real geometry with a few curated rows."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from geo import DATA_DIR, load_atlas
+
+CELAC = json.loads((DATA_DIR / "countries.geojson").read_text("utf-8"))["features"]
+CELAC = sorted(f["properties"]["iso3"] for f in CELAC if f["properties"]["celac"])
+
+SOURCES = [
+    {"source_id": "example-alba", "title": "ALBA members", "url": "https://example.org/alba",
+     "publisher": "Example", "published": "2024", "accessed": "2026-11-25"},
+    {"source_id": "example-mercosur", "title": "Mercosur", "url": "https://example.org/mercosur",
+     "publisher": "Example", "published": "", "accessed": "2026-11-25"},
+    {"source_id": "example-celac", "title": "CELAC", "url": "https://example.org/celac",
+     "publisher": "Example", "published": "", "accessed": "2026-11-25"},
+    {"source_id": "example-cuba", "title": "Cuba abroad", "url": "http://example.org/cuba?x=1",
+     "publisher": "Example", "published": "2019-05", "accessed": "2026-11-25"},
+]
+ORGANISATIONS = [
+    {"org_id": "ALBA", "name_en": "Bolivarian Alliance", "name_es": "Alianza Bolivariana",
+     "kind": "political", "founded": "2004-12-14", "ended": "", "website": "",
+     "description": "A bloc. It has members.", "sources": "example-alba"},
+    {"org_id": "MERCOSUR", "name_en": "Southern Common Market", "name_es": "Mercado Común del Sur",
+     "kind": "economic", "founded": "1991-03-26", "ended": "", "website": "https://example.org",
+     "description": "A market. It has members.", "sources": "example-mercosur"},
+    {"org_id": "CELAC", "name_en": "Community of Latin American and Caribbean States",
+     "name_es": "Comunidad de Estados Latinoamericanos y Caribeños", "kind": "political",
+     "founded": "2011-12-03", "ended": "", "website": "", "description": "A forum. All 33.",
+     "sources": "example-celac"},
+]
+
+
+def episode(iso3, org_id, status, start, end="", sources="example-alba", note=""):
+    return {"iso3": iso3, "org_id": org_id, "status": status, "start": start, "end": end,
+            "sources": sources, "note": note}
+
+
+MEMBERSHIPS = [
+    episode("VEN", "ALBA", "member", "2004-12-14"),
+    episode("CUB", "ALBA", "member", "2004-12-14"),
+    episode("BOL", "ALBA", "member", "2006-04-29", "2019-11-15"),
+    episode("BOL", "ALBA", "member", "2020-11"),
+    episode("HND", "ALBA", "member", "2008-08-25", "2010-01-12"),
+    episode("PRY", "MERCOSUR", "member", "1991-03-26", "2012-06-29", "example-mercosur"),
+    episode("PRY", "MERCOSUR", "suspended", "2012-06-29", "2013-08-15", "example-mercosur"),
+    episode("PRY", "MERCOSUR", "member", "2013-08-15", "", "example-mercosur"),
+    episode("VEN", "MERCOSUR", "member", "2012-07-31", "2016-12-01", "example-mercosur"),
+    episode("VEN", "MERCOSUR", "suspended", "2016-12-01", "", "example-mercosur"),
+    episode("CHL", "MERCOSUR", "associate", "1996", "", "example-mercosur"),
+    episode("BRA", "CELAC", "member", "2011-12-03", "2020-01-16", "example-celac"),
+    episode("BRA", "CELAC", "suspended", "2020-01-16", "2023-01-05", "example-celac"),
+    episode("BRA", "CELAC", "member", "2023-01-05", "", "example-celac"),
+    *(episode(iso3, "CELAC", "member", "2011-12-03", "", "example-celac")
+      for iso3 in CELAC if iso3 != "BRA"),
+]
+
+
+def record(record_id, iso3, activity, start, end, evidence, note="", sources="example-cuba"):
+    return {"record_id": record_id, "iso3": iso3, "activity": activity, "start_year": start,
+            "end_year": end, "title": f"Title of {record_id}", "description": "What happened.",
+            "evidence": evidence, "evidence_note": note, "sources": sources}
+
+
+COOPERATION = [
+    record("bol-guerrilla-1966", "BOL", "support_to_insurgency", "1966", "1967", "documented"),
+    record("ven-doctors-2003", "VEN", "medical_diplomacy", "2003", "", "documented"),
+    record("ven-intelligence-2008", "VEN", "intelligence_cooperation", "2008", "", "reported"),
+    record("nic-advisers-1979", "NIC", "military_advisers", "1979", "1990", "documented"),
+    record("grd-peacekeeping-2020", "GRD", "peacekeeping", "2020", "2020", "alleged",
+           "Circulates online; no primary source."),
+]
+
+
+def write_csv(path: Path, rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def make_data_dir(path: Path) -> Path:
+    """A data directory: the real geometry and catalogue with the tiny tables above."""
+    path.mkdir()
+    for name in ("countries.geojson", "catalogue.toml"):
+        shutil.copy(DATA_DIR / name, path / name)
+    write_csv(path / "sources.csv", SOURCES)
+    write_csv(path / "organisations.csv", ORGANISATIONS)
+    write_csv(path / "memberships.csv", MEMBERSHIPS)
+    write_csv(path / "cooperation.csv", COOPERATION)
+    return path
+
+
+@pytest.fixture
+def mini_dir(tmp_path: Path) -> Path:
+    return make_data_dir(tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def mini(tmp_path_factory):
+    """The tiny atlas, loaded once."""
+    return load_atlas(make_data_dir(tmp_path_factory.mktemp("mini") / "data"))
+
+
+@pytest.fixture(scope="session")
+def atlas():
+    """The repository's atlas, loaded once."""
+    return load_atlas()

@@ -1,0 +1,160 @@
+"""Validation: every kind of broken row is reported as file:row: field: message and left out."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from geo import DATA_DIR, load_atlas
+from tests.conftest import COOPERATION, MEMBERSHIPS, episode, write_csv
+
+
+def rewrite(path: Path, row: int, **changes) -> None:
+    """Change cells of data row ``row`` (spreadsheet numbering: the header is row 1)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[row - 2].update(changes)
+    write_csv(path, rows)
+
+
+@pytest.mark.parametrize(("file", "row", "changes", "expected"), [
+    ("cooperation.csv", 3, {"evidence": "rumoured"},
+     "data/cooperation.csv:3: evidence: Input should be 'documented', 'reported' or 'alleged'"),
+    ("cooperation.csv", 2, {"activity": "training"},
+     "data/cooperation.csv:2: activity: Input should be 'support_to_insurgency', "
+     "'military_training', 'military_advisers', 'intelligence_cooperation', 'joint_exercises', "
+     "'border_security', 'counter_narcotics', 'peacekeeping', 'disaster_response', "
+     "'medical_diplomacy', 'defense_technology', 'peace_mediation' or 'armed_intervention'"),
+    ("cooperation.csv", 2, {"iso3": "XXX"},
+     "data/cooperation.csv:2: iso3: 'XXX' is not an ISO 3166-1 alpha-3 code"),
+    ("cooperation.csv", 2, {"iso3": "ESP"},
+     "data/cooperation.csv:2: iso3: 'ESP' is not in countries.geojson"),
+    ("cooperation.csv", 2, {"iso3": "CUB"},
+     "data/cooperation.csv:2: iso3: Cuba cannot be its own cooperation partner"),
+    ("cooperation.csv", 2, {"start_year": "1970", "end_year": "1966"},
+     "data/cooperation.csv:2: row: end_year 1966 is before start_year 1970"),
+    ("cooperation.csv", 2, {"start_year": "1950"},
+     "data/cooperation.csv:2: start_year: Input should be greater than or equal to 1959"),
+    ("cooperation.csv", 2, {"start_year": "sixties"},
+     "data/cooperation.csv:2: start_year: Input should be a valid integer, unable to parse "
+     "string as an integer"),
+    ("cooperation.csv", 6, {"evidence_note": ""},
+     "data/cooperation.csv:6: row: an alleged record needs an evidence_note saying why"),
+    ("cooperation.csv", 2, {"sources": ""},
+     "data/cooperation.csv:2: sources: Value should have at least 1 item after validation, not 0"),
+    ("cooperation.csv", 2, {"sources": "example-cuba;nope"},
+     "data/cooperation.csv:2: sources: 'nope' is not in sources.csv"),
+    ("cooperation.csv", 3, {"record_id": "bol-guerrilla-1966"},
+     "data/cooperation.csv:3: record_id: 'bol-guerrilla-1966' repeats row 2"),
+    ("memberships.csv", 2, {"start": "2004-13-01"},
+     "data/memberships.csv:2: start: '2004-13-01' is not a real date "
+     "(month must be in 1..12)"),
+    ("memberships.csv", 2, {"start": "14/12/2004"},
+     "data/memberships.csv:2: start: '14/12/2004' is not a date of the form YYYY, "
+     "YYYY-MM or YYYY-MM-DD"),
+    ("memberships.csv", 4, {"end": "2006-04-29"},
+     "data/memberships.csv:4: row: end 2006-04-29 is not after start 2006-04-29"),
+    ("memberships.csv", 2, {"status": "friend"},
+     "data/memberships.csv:2: status: Input should be 'member', 'associate', 'observer' or "
+     "'suspended'"),
+    ("memberships.csv", 2, {"org_id": "NATO"},
+     "data/memberships.csv:2: org_id: 'NATO' is not in organisations.csv"),
+    ("memberships.csv", 2, {"start": "2003"},
+     "data/memberships.csv:2: start: 2003 is before ALBA was founded (2004-12-14)"),
+    ("memberships.csv", 5, {"start": "2019-06"},
+     "data/memberships.csv:5: start: BOL in ALBA overlaps the episode at row 4"),
+    ("sources.csv", 2, {"url": "javascript:alert(1)"},
+     "data/sources.csv:2: url: 'javascript:alert(1)' is not an http(s) URL"),
+    ("sources.csv", 2, {"url": "www.example.org/page"},
+     "data/sources.csv:2: url: 'www.example.org/page' is not an http(s) URL"),
+    ("organisations.csv", 2, {"kind": "club"},
+     "data/organisations.csv:2: kind: Input should be 'political', 'economic', 'defence', "
+     "'energy' or 'integration'"),
+])
+def test_broken_row_is_reported_and_left_out(mini_dir, file, row, changes, expected):
+    rewrite(mini_dir / file, row, **changes)
+    atlas = load_atlas(mini_dir)
+    assert expected in [str(problem) for problem in atlas.problems]
+
+
+def test_invalid_rows_are_left_out_and_the_rest_is_kept(mini_dir):
+    rewrite(mini_dir / "cooperation.csv", 3, evidence="rumoured")
+    rewrite(mini_dir / "memberships.csv", 5, start="2019-06")
+    atlas = load_atlas(mini_dir)
+    assert len(atlas.records) == len(COOPERATION) - 1
+    assert "ven-doctors-2003" not in set(atlas.records["record_id"])
+    assert len(atlas.memberships) == len(MEMBERSHIPS) - 1
+    assert atlas.members("ALBA", 2019) == {"BOL", "CUB", "VEN"}
+
+
+def test_a_broken_source_takes_out_what_rests_on_it_and_says_why(mini_dir):
+    rewrite(mini_dir / "sources.csv", 2, url="not a url")
+    atlas = load_atlas(mini_dir)
+    assert [str(p) for p in atlas.problems] == [
+        *(f"data/memberships.csv:{row}: org_id: 'ALBA' is not in organisations.csv"
+          for row in range(2, 7)),
+        "data/organisations.csv:2: sources: 'example-alba' is not in sources.csv",
+        "data/sources.csv:2: url: 'not a url' is not an http(s) URL",
+    ]
+    assert set(atlas.organisations["org_id"]) == {"CELAC", "MERCOSUR"}
+    assert set(atlas.memberships["org_id"]) == {"CELAC", "MERCOSUR"}
+    assert len(atlas.records) == len(COOPERATION)
+
+
+def test_wrong_header_names_the_columns(mini_dir):
+    write_csv(mini_dir / "cooperation.csv", [{**r, "extra": ""} for r in COOPERATION])
+    atlas = load_atlas(mini_dir)
+    assert [str(p) for p in atlas.problems] == [
+        "data/cooperation.csv:1: header: columns differ from the schema: missing [], "
+        "unexpected ['extra']"]
+    assert atlas.records.empty and len(atlas.memberships) == len(MEMBERSHIPS)
+
+
+def test_missing_file_is_a_problem_not_a_crash(mini_dir):
+    (mini_dir / "cooperation.csv").unlink()
+    atlas = load_atlas(mini_dir)
+    assert len(atlas.records) == 0
+    assert any(str(p).startswith("data/cooperation.csv:0: file: cannot be read")
+               for p in atlas.problems)
+    assert atlas.cooperation(year=2000).empty
+
+
+def test_celac_flags_must_match_memberships(mini_dir):
+    write_csv(mini_dir / "memberships.csv",
+              [e for e in MEMBERSHIPS if not (e["iso3"] == "DMA" and e["org_id"] == "CELAC")]
+              + [episode("PRI", "CELAC", "member", "2011-12-03", "", "example-celac")])
+    problems = [str(p) for p in load_atlas(mini_dir).problems]
+    assert problems == [
+        "data/countries.geojson:0: celac: 'DMA' is flagged but is not among the CELAC members "
+        "in memberships.csv on 1 July 2026",
+        "data/countries.geojson:0: celac: 'PRI' is among the CELAC members in memberships.csv "
+        "on 1 July 2026 but is not flagged",
+    ]
+
+
+def run_validate(data_dir: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "geo.validate", str(data_dir)],
+                          capture_output=True, text=True, cwd=Path(__file__).parents[1])
+
+
+def test_validate_command_passes_on_the_repository_data():
+    result = run_validate(DATA_DIR)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.startswith("ok: 54 countries, ")
+
+
+def test_validate_command_fails_precisely_on_a_broken_copy(tmp_path):
+    copy = shutil.copytree(DATA_DIR, tmp_path / "data")
+    with (copy / "cooperation.csv").open(encoding="utf-8", newline="") as handle:
+        first = next(csv.DictReader(handle))
+    rewrite(copy / "cooperation.csv", 2, evidence="rumoured")
+    result = run_validate(copy)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "data/cooperation.csv:2: evidence: Input should be 'documented', 'reported' or 'alleged'"]
+    assert first["evidence"] in {"documented", "reported", "alleged"}
