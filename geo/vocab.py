@@ -31,6 +31,7 @@ STATUSES: dict[str, str] = {
     "associate": "Associate member or associated state",
     "observer": "Observer",
     "suspended": "Member whose participation is suspended (by the body or by itself)",
+    "inactive": "Still a party on paper but not taking part (e.g. Cuba in the OAS since 2009)",
 }
 
 ORG_KINDS: dict[str, str] = {

@@ -60,8 +60,8 @@ def rewrite(path: Path, row: int, **changes) -> None:
     ("memberships.csv", 4, {"end": "2006-04-29"},
      "data/memberships.csv:4: row: end 2006-04-29 is not after start 2006-04-29"),
     ("memberships.csv", 2, {"status": "friend"},
-     "data/memberships.csv:2: status: Input should be 'member', 'associate', 'observer' or "
-     "'suspended'"),
+     "data/memberships.csv:2: status: Input should be 'member', 'associate', 'observer', "
+     "'suspended' or 'inactive'"),
     ("memberships.csv", 2, {"org_id": "NATO"},
      "data/memberships.csv:2: org_id: 'NATO' is not in organisations.csv"),
     ("memberships.csv", 2, {"start": "2003"},
