@@ -12,7 +12,7 @@ import pytest
 
 import geo
 from geo import DATA_DIR
-from geo.schema import CountryProperties, Cooperation, Membership, Organisation, Source
+from geo.schema import Cooperation, CountryProperties, Membership, Organisation, Source
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = tomllib.loads((DATA_DIR / "catalogue.toml").read_text("utf-8"))
