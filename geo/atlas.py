@@ -6,6 +6,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -54,7 +55,7 @@ class Atlas:
         """The year of the data's last review: ongoing episodes run to it."""
         return self.reviewed.year
 
-    @property
+    @cached_property
     def years(self) -> range:
         """Every year a membership question can be asked about (founding of the oldest body on)."""
         starts = self.memberships["start_date"]
@@ -202,6 +203,7 @@ def load_atlas(data_dir: Path | str = DATA_DIR) -> Atlas:
     file = name("cooperation.csv")
     records = keep(read_csv(data_dir / "cooperation.csv", Cooperation, file))
     records = keep(checks.unique(records, "record_id", file))
+    records = keep(checks.not_after(records, ("start_year", "end_year"), reviewed.year, file))
     records = keep(checks.known(records, "iso3", iso3, file, "countries.geojson"))
     records = keep(checks.excluded(records, "iso3", CUBA, file,
                                    "Cuba cannot be its own cooperation partner"))

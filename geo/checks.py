@@ -77,6 +77,18 @@ def no_overlaps(rows: Rows, file: str) -> tuple[Rows, list[Problem]]:
     return _split(rows, bad)
 
 
+def not_after(rows: Rows, fields: Iterable[str], last: int, file: str
+              ) -> tuple[Rows, list[Problem]]:
+    """Keep rows whose year ``fields`` are not after ``last`` (the review year)."""
+    bad: dict[int, list[Problem]] = defaultdict(list)
+    for row in rows:
+        for name in fields:
+            if row[name] is not None and row[name] > last:
+                bad[row["row"]].append(Problem(file, row["row"], name,
+                                               f"{row[name]} is after the review year {last}"))
+    return _split(rows, bad)
+
+
 def excluded(rows: Rows, field: str, value: str, file: str, why: str
              ) -> tuple[Rows, list[Problem]]:
     """Keep rows whose ``field`` is not ``value``."""

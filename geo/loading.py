@@ -47,6 +47,15 @@ def validate_records(
     return valid, problems
 
 
+def _misshapen(record: dict) -> str | None:
+    """How a csv.DictReader record differs from its header, if it does."""
+    if None in record:  # DictReader keeps surplus cells under the key None
+        return "more cells"
+    if None in record.values():  # ... and fills missing ones with None
+        return "fewer cells"
+    return None
+
+
 def read_csv(path: Path, model: type[BaseModel], name: str) -> tuple[list[dict], list[Problem]]:
     """Rows of a CSV file validated against ``model``; ``name`` is how problems name the file."""
     try:
@@ -63,13 +72,12 @@ def read_csv(path: Path, model: type[BaseModel], name: str) -> tuple[list[dict],
         extra = [column for column in header if column not in expected]
         message = f"columns differ from the schema: missing {missing}, unexpected {extra}"
         return [], [Problem(name, 1, "header", message)]
-    cleaned = [(row, {key: value for key, value in record.items() if key is not None})
-               for row, record in records]
-    too_long = [Problem(name, row, "row", "more cells than columns")
-                for row, record in records if None in record]
-    valid, problems = validate_records(name, cleaned, model)
-    bad_rows = {p.row for p in too_long}
-    return [r for r in valid if r["row"] not in bad_rows], too_long + problems
+    misshapen = [Problem(name, row, "row", f"{shape} than the {len(header)} columns")
+                 for row, record in records if (shape := _misshapen(record))]
+    bad_rows = {problem.row for problem in misshapen}
+    valid, problems = validate_records(
+        name, [(row, record) for row, record in records if row not in bad_rows], model)
+    return valid, misshapen + problems
 
 
 def read_countries(path: Path, name: str) -> tuple[list[dict], list[Problem]]:

@@ -107,3 +107,13 @@ def test_the_join_loses_and_doubles_nothing(atlas, year):
     assert frame["iso3"].is_unique
     assert frame["n_records"].sum() == len(atlas.cooperation(year=year)[
         lambda r: r["iso3"].isin(frame["iso3"])])
+
+
+@pytest.mark.parametrize(("a", "b"), [("HTI", "DOM"), ("VEN", "COL"), ("ARG", "CHL"),
+                                      ("GUF", "SUR"), ("MEX", "USA"), ("SXM", "MAF")])
+def test_simplified_neighbours_still_share_their_border(atlas, a, b):
+    shapes = atlas.countries.set_index("iso3").geometry.to_crs("EPSG:3857")
+    shared_km = shapes[a].boundary.intersection(shapes[b].boundary).length / 1000
+    overlap_km2 = shapes[a].intersection(shapes[b]).area / 1e6
+    assert shared_km > 5
+    assert overlap_km2 < 0.01

@@ -43,6 +43,8 @@ def rewrite(path: Path, row: int, **changes) -> None:
     ("cooperation.csv", 2, {"start_year": "sixties"},
      "data/cooperation.csv:2: start_year: Input should be a valid integer, unable to parse "
      "string as an integer"),
+    ("cooperation.csv", 3, {"end_year": "2030"},
+     "data/cooperation.csv:3: end_year: 2030 is after the review year 2026"),
     ("cooperation.csv", 6, {"evidence_note": ""},
      "data/cooperation.csv:6: row: an alleged record needs an evidence_note saying why"),
     ("cooperation.csv", 2, {"sources": ""},
@@ -158,3 +160,23 @@ def test_validate_command_fails_precisely_on_a_broken_copy(tmp_path):
     assert result.stdout.splitlines() == [
         "data/cooperation.csv:2: evidence: Input should be 'documented', 'reported' or 'alleged'"]
     assert first["evidence"] in {"documented", "reported", "alleged"}
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("extra-1959,CHL,peacekeeping,1990,1990,T,D,reported,,example-cuba,SURPLUS",
+     "data/cooperation.csv:7: row: more cells than the 10 columns"),
+    ("short-1959,CHL,peacekeeping,1990",
+     "data/cooperation.csv:7: row: fewer cells than the 10 columns"),
+])
+def test_misshapen_rows_are_reported_not_guessed(mini_dir, line, expected):
+    with (mini_dir / "cooperation.csv").open("a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+    atlas = load_atlas(mini_dir)
+    assert [str(p) for p in atlas.problems] == [expected]
+    assert len(atlas.records) == len(COOPERATION)
+
+
+def test_blank_lines_and_a_byte_order_mark_are_harmless(mini_dir):
+    path = mini_dir / "sources.csv"
+    path.write_text("\ufeff" + path.read_text("utf-8") + "\n,,,,,\n\n", encoding="utf-8")
+    assert load_atlas(mini_dir).problems == ()
