@@ -126,16 +126,14 @@ class Atlas:
         (``{org_id: status}``, every status) and ``n_records`` (cooperation records active).
         """
         found = self.statuses(year)
-        per_country = found.groupby("iso3").apply(
-            lambda g: pd.Series({
-                "memberships": sorted(g.loc[g["status"] == "member", "org_id"]),
-                "statuses": dict(zip(g["org_id"], g["status"], strict=True)),
-            }), include_groups=False)
-        counts = self.cooperation(year=year).groupby("iso3").size().rename("n_records")
+        per_country = pd.DataFrame({
+            "memberships": found[found["status"] == "member"].groupby("iso3")["org_id"].agg(sorted),
+            "statuses": pd.Series({iso3: dict(zip(g["org_id"], g["status"], strict=True))
+                                   for iso3, g in found.groupby("iso3")}, dtype=object),
+            "n_records": self.cooperation(year=year).groupby("iso3").size(),
+        })
         frame = self.countries.merge(per_country, how="left", left_on="iso3", right_index=True,
                                      validate="one_to_one")
-        frame = frame.merge(counts, how="left", left_on="iso3", right_index=True,
-                            validate="one_to_one")
         frame["memberships"] = [v if isinstance(v, list) else [] for v in frame["memberships"]]
         frame["statuses"] = [v if isinstance(v, dict) else {} for v in frame["statuses"]]
         frame["n_records"] = frame["n_records"].fillna(0).astype(int)

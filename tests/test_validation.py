@@ -126,6 +126,13 @@ def test_missing_file_is_a_problem_not_a_crash(mini_dir):
     assert atlas.cooperation(year=2000).empty
 
 
+def test_an_empty_memberships_file_still_joins_every_country(mini_dir):
+    (mini_dir / "memberships.csv").write_text(",".join(MEMBERSHIPS[0]) + "\n", encoding="utf-8")
+    frame = load_atlas(mini_dir).country_frame(2000)
+    assert len(frame) == 54
+    assert frame["memberships"].map(len).sum() == 0 and frame["statuses"].map(len).sum() == 0
+
+
 def test_celac_flags_must_match_memberships(mini_dir):
     write_csv(mini_dir / "memberships.csv",
               [e for e in MEMBERSHIPS if not (e["iso3"] == "DMA" and e["org_id"] == "CELAC")]
