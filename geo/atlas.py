@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -216,7 +216,15 @@ def load_atlas(data_dir: Path | str = DATA_DIR) -> Atlas:
     for column in ("start_year", "end_year"):
         cooperation[column] = cooperation[column].astype("Int64")
 
-    atlas = Atlas(
+    if any(org["org_id"] == "CELAC" for org in orgs):
+        now = _status_table(memberships, range(reviewed.year, reviewed.year + 1))
+        celac = now[(now["org_id"] == "CELAC") & (now["status"] == "member")]
+        problems.extend(checks.same_set(
+            {c["iso3"] for c in countries if c["celac"]}, set(celac["iso3"]),
+            name("countries.geojson"), "celac",
+            f"CELAC members in memberships.csv on 1 July {reviewed.year}"))
+
+    return Atlas(
         countries=_countries_frame(countries),
         organisations=_frame(orgs, Organisation, by_id),
         memberships=memberships,
@@ -225,13 +233,6 @@ def load_atlas(data_dir: Path | str = DATA_DIR) -> Atlas:
         reviewed=reviewed,
         problems=tuple(sorted(problems)),
     )
-    if "CELAC" in set(atlas.organisations["org_id"]):
-        flagged = set(atlas.countries.loc[atlas.countries["celac"], "iso3"])
-        found = checks.same_set(flagged, atlas.members("CELAC", atlas.last_year),
-                                name("countries.geojson"), "celac",
-                                f"CELAC members in memberships.csv on 1 July {atlas.last_year}")
-        atlas = replace(atlas, problems=tuple(sorted([*atlas.problems, *found])))
-    return atlas
 
 
 def _frame(rows: list[dict], model, sources: dict[str, dict]) -> pd.DataFrame:
