@@ -10,7 +10,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from geo import ACTIVITIES, DATA_DIR, Atlas, load_atlas
+from geo import ACTIVITIES, DATA_DIR, Atlas, cited_sources, load_atlas
 
 st.set_page_config(page_title="Alliance Atlas", page_icon="🗺️", layout="wide")
 
@@ -65,3 +65,8 @@ else:
     })
     st.dataframe(shown, hide_index=True, width="stretch",
                  column_config={"source": st.column_config.LinkColumn("source")})
+
+cited = cited_sources(statuses, records)
+with st.expander(f"Sources for this view ({len(cited)})"):
+    st.dataframe(cited.drop(columns="source_id"), hide_index=True, width="stretch",
+                 column_config={"url": st.column_config.LinkColumn("url")})

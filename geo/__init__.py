@@ -6,9 +6,9 @@
 True
 """
 
-from geo.atlas import DATA_DIR, Atlas, load_atlas
+from geo.atlas import DATA_DIR, Atlas, cited_sources, load_atlas
 from geo.loading import Problem
 from geo.vocab import ACTIVITIES, EVIDENCE, ORG_KINDS, STATUSES
 
 __all__ = ["ACTIVITIES", "DATA_DIR", "EVIDENCE", "ORG_KINDS", "STATUSES", "Atlas", "Problem",
-           "load_atlas"]
+           "cited_sources", "load_atlas"]

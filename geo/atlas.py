@@ -68,7 +68,7 @@ class Atlas:
         return year
 
     def statuses(self, year: int) -> pd.DataFrame:
-        """Every ``(iso3, org_id, status)`` in force on 1 July of ``year``."""
+        """Every ``(iso3, org_id, status, sources)`` in force on 1 July of ``year``."""
         table = self.status_table
         return table[table["year"] == self._check_year(year)].drop(columns="year")
 
@@ -140,6 +140,13 @@ class Atlas:
         return frame
 
 
+def cited_sources(*frames: pd.DataFrame) -> pd.DataFrame:
+    """The distinct sources cited by the rows of ``frames`` (each with a ``sources`` column)."""
+    cited = {s["source_id"]: s for frame in frames for sources in frame["sources"] for s in sources}
+    return pd.DataFrame(sorted(cited.values(), key=lambda s: s["title"].casefold()),
+                        columns=["source_id", "title", "publisher", "url"])
+
+
 def _status_table(memberships: pd.DataFrame, years: range) -> pd.DataFrame:
     """Year-indexed statuses: one row per episode and year whose 1 July it covers."""
     year_list = np.array(list(years))
@@ -148,7 +155,8 @@ def _status_table(memberships: pd.DataFrame, years: range) -> pd.DataFrame:
     end = memberships["end_date"].fillna(pd.Timestamp.max.normalize()).to_numpy(
         dtype="datetime64[D]")[:, None]
     episode, year = np.nonzero((start <= days) & (days < end))
-    table = memberships.iloc[episode][["iso3", "org_id", "status"]].reset_index(drop=True)
+    columns = ["iso3", "org_id", "status", "sources"]
+    table = memberships.iloc[episode][columns].reset_index(drop=True)
     table.insert(0, "year", year_list[year])
     return table
 

@@ -40,6 +40,10 @@ def test_moving_the_year_shows_what_held_then():
     records = app.dataframe[1].value
     assert "Bolivia" in set(records["partner"])
     assert all(url.startswith("http") for url in records["source"])
+    assert app.expander[0].label.startswith("Sources for this view (")
+    cited = app.dataframe[2].value
+    assert set(records["source"]) <= set(cited["url"])
+    assert cited["url"].is_unique and all(url.startswith("http") for url in cited["url"])
 
 
 def test_broken_data_shows_a_banner_and_keeps_the_rest(monkeypatch, mini_dir):

@@ -66,7 +66,7 @@ def test_geometry_metadata_records_source_and_tolerance():
 
 def test_public_api_is_explicit():
     assert set(geo.__all__) == {"ACTIVITIES", "DATA_DIR", "EVIDENCE", "ORG_KINDS", "STATUSES",
-                                "Atlas", "Problem", "load_atlas"}
+                                "Atlas", "Problem", "cited_sources", "load_atlas"}
     assert all(hasattr(geo, name) for name in geo.__all__)
 
 
@@ -74,5 +74,6 @@ def test_readme_documents_the_query_api():
     readme = (ROOT / "README.md").read_text("utf-8")
     for call in ("load_atlas()", "atlas.countries", "atlas.memberships", "atlas.members(",
                  "atlas.cooperation(", "atlas.status(", "atlas.history(",
-                 "atlas.country_frame(", "atlas.problems", "python -m geo.validate"):
+                 "atlas.country_frame(", "cited_sources(", "atlas.problems",
+                 "python -m geo.validate"):
         assert call in readme, call

@@ -109,3 +109,17 @@ def test_country_frame_joins_without_loss_or_duplicates(mini):
     assert by_iso3.loc["CHL", "statuses"] == {"CELAC": "member", "MERCOSUR": "associate"}
     assert by_iso3.loc["PRI", "memberships"] == [] and by_iso3.loc["PRI", "n_records"] == 0
     assert frame.crs == "EPSG:4326"
+
+
+def test_statuses_carry_their_sources_and_cited_sources_lists_each_once(mini):
+    from geo import cited_sources
+
+    statuses = mini.statuses(2013)
+    paraguay = statuses[(statuses["iso3"] == "PRY")].iloc[0]
+    assert (paraguay["status"], [s["source_id"] for s in paraguay["sources"]]) == (
+        "suspended", ["example-mercosur"])
+    cited = cited_sources(statuses, mini.cooperation(year=2013))
+    assert list(cited["source_id"]) == ["example-alba", "example-celac", "example-cuba",
+                                        "example-mercosur"]
+    assert list(cited.columns) == ["source_id", "title", "publisher", "url"]
+    assert cited_sources(mini.cooperation(year=1900)).empty
