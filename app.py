@@ -32,7 +32,8 @@ st.caption(
     f"{atlas.first_year}–{atlas.last_year}. Data reviewed {atlas.reviewed:%d %B %Y}; "
     f"every row cites its sources.")
 if atlas.problems:
-    st.warning(f"{len(atlas.problems)} data problem(s): the rows below are left out.")
+    st.warning(f"{len(atlas.problems)} data problem(s): the rows listed here are left out; "
+               "everything else is shown.")
     st.code("\n".join(str(p) for p in atlas.problems), language=None)
 
 year = st.slider("Year (memberships as of 1 July)", atlas.first_year, atlas.last_year,

@@ -54,7 +54,8 @@ def test_broken_data_shows_a_banner_and_keeps_the_rest(monkeypatch, mini_dir):
     app = AppTest.from_file(APP, default_timeout=60)
     app.run()
     assert not app.exception
-    assert app.warning[0].value == "1 data problem(s): the rows below are left out."
+    assert app.warning[0].value == ("1 data problem(s): the rows listed here are left out; "
+                                    "everything else is shown.")
     assert app.code[0].value == ("data/cooperation.csv:2: evidence: Input should be "
                                  "'documented', 'reported' or 'alleged'")
     assert app.dataframe[0].value.loc["Venezuela (VEN)", "ALBA"] == "member"
