@@ -1,4 +1,4 @@
-"""Alliance Atlas: the Streamlit page. It composes; the logic lives in ``geo``.
+"""Alliance Atlas: the Streamlit page. It composes; the logic lives in ``geo``, widgets in ``ui``.
 
 Run with ``streamlit run app.py``.
 """
@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import os
 
-import pandas as pd
 import streamlit as st
 
-from geo import ACTIVITIES, DATA_DIR, Atlas, cited_sources, load_atlas
+import ui
+from geo import DATA_DIR, Atlas, load_atlas
+from geo.assets import install_leaflet, leaflet_urls
+from geo.mapping import shapes_of
+from geo.scene import Scene, build_scene
+from geo.view import View
 
 st.set_page_config(page_title="Alliance Atlas", page_icon="🗺️", layout="wide")
 
@@ -21,53 +25,51 @@ def get_atlas(data_dir: str) -> Atlas:
     return load_atlas(data_dir)
 
 
-def first_source(sources: list[dict]) -> str:
-    return sources[0]["url"] if sources else ""
+@st.cache_resource
+def get_shapes(data_dir: str) -> dict[str, dict]:
+    """Each state's GeoJSON geometry, computed once per server."""
+    return shapes_of(get_atlas(data_dir).countries)
 
 
-atlas = get_atlas(os.environ.get("ATLAS_DATA_DIR", str(DATA_DIR)))
-st.title("Alliance Atlas")
-st.caption(
-    f"Cuba's alliances and security cooperation in Latin America and the Caribbean, "
-    f"{atlas.first_year}–{atlas.last_year}. Data reviewed {atlas.reviewed:%d %B %Y}; "
-    f"every row cites its sources.")
+@st.cache_resource
+def get_assets(base_url: str) -> tuple[str, str]:
+    """Leaflet copied into ./static once per server; its URLs under /app/static."""
+    install_leaflet()
+    return leaflet_urls(base_url)
+
+
+@st.cache_data(max_entries=256)
+def get_scene(data_dir: str, view: View) -> Scene:
+    """The scene for a view: pure, so cached by (data, view)."""
+    return build_scene(get_atlas(data_dir), view)
+
+
+data_dir = os.environ.get("ATLAS_DATA_DIR", str(DATA_DIR))
+atlas = get_atlas(data_dir)
+assets = get_assets(st.get_option("server.baseUrlPath") or "")
+default = ui.default_view(atlas)
+ui.start_session(atlas)
+
+st.header("Alliance Atlas", anchor=False)
+st.caption(f"Cuba's alliances and security cooperation in Latin America and the Caribbean, "
+           f"{atlas.first_year}–{atlas.last_year}. Data reviewed {atlas.reviewed:%d %B %Y}; "
+           "every claim cites its sources.")
 if atlas.problems:
     st.warning(f"{len(atlas.problems)} data problem(s): the rows listed here are left out; "
                "everything else is shown.")
     st.code("\n".join(str(p) for p in atlas.problems), language=None)
+for notice in st.session_state.pop("_notices", []):
+    st.info(notice)
 
-year = st.slider("Year (memberships as of 1 July)", atlas.first_year, atlas.last_year,
-                 atlas.last_year, key="year")
+ui.controls(atlas)
+view = ui.current_view(default)
+ui.sync_url(view, default)
+scene = get_scene(data_dir, view)
 
-statuses = atlas.statuses(year)
-names = atlas.countries.set_index("iso3")["name_en"]
-st.subheader(f"Memberships on 1 July {year}")
-if statuses.empty:
-    st.info(f"No membership episode covers 1 July {year}.")
-else:
-    table = statuses.pivot(index="iso3", columns="org_id", values="status").fillna("")
-    table.index = [f"{names.get(iso3, iso3)} ({iso3})" for iso3 in table.index]
-    st.dataframe(table, width="stretch")
-
-st.subheader(f"Cuban cooperation active in {year}")
-records = atlas.cooperation(year=year)
-if records.empty:
-    st.info(f"No sourced cooperation record is active in {year}.")
-else:
-    shown = pd.DataFrame({
-        "partner": records["iso3"].map(names),
-        "years": [f"{s}–{'' if pd.isna(e) else e}" for s, e in
-                  zip(records["start_year"], records["end_year"], strict=True)],
-        "activity": records["activity"].map(ACTIVITIES),
-        "evidence": records["evidence"],
-        "title": records["title"],
-        "description": records["description"],
-        "source": records["sources"].map(first_source),
-    })
-    st.dataframe(shown, hide_index=True, width="stretch",
-                 column_config={"source": st.column_config.LinkColumn("source")})
-
-cited = cited_sources(statuses, records)
-with st.expander(f"Sources for this view ({len(cited)})"):
-    st.dataframe(cited.drop(columns="source_id"), hide_index=True, width="stretch",
-                 column_config={"url": st.column_config.LinkColumn("url")})
+left, right = st.columns([2.3, 1], gap="medium")
+with left:
+    ui.show_map(atlas, scene, get_shapes(data_dir), assets)
+    ui.empty_notes(scene)
+with right:
+    ui.country_panel(atlas, scene)
+ui.sources_for_view(scene)

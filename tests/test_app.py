@@ -1,4 +1,4 @@
-"""The page's logic, driven through Streamlit's AppTest."""
+"""The page's logic, driven through Streamlit's AppTest (the map itself is tested in a browser)."""
 
 from __future__ import annotations
 
@@ -9,41 +9,110 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
-def run_app(**widgets) -> AppTest:
+def start(**query) -> AppTest:
     app = AppTest.from_file(APP, default_timeout=60)
+    for name, value in query.items():
+        app.query_params[name] = value
     app.run()
-    for key, value in widgets.items():
-        app.slider(key=key).set_value(value)
-        app.run()
     assert not app.exception
     return app
 
 
-def test_first_load_shows_the_latest_year_without_problems():
-    app = run_app()
-    assert app.title[0].value == "Alliance Atlas"
+def rerun(app: AppTest, **state) -> AppTest:
+    for key, value in state.items():
+        app.session_state[key] = value
+    app.run()
+    assert not app.exception
+    return app
+
+
+def markdown(app: AppTest) -> str:
+    return "\n".join(m.value for m in app.markdown)
+
+
+def infos(app: AppTest) -> list[str]:
+    return [i.value for i in app.info]
+
+
+def test_first_load_shows_the_latest_year_and_invites_a_click():
+    app = start()
+    assert app.header[0].value == "Alliance Atlas"
     assert app.slider(key="year").value == 2026
+    assert app.selectbox(key="country").value is None
+    assert len(app.multiselect(key="alliances").value) == 12
+    assert len(app.multiselect(key="activities").value) == 13
     assert not app.warning
-    assert [s.value for s in app.subheader] == ["Memberships on 1 July 2026",
-                                                 "Cuban cooperation active in 2026"]
-    memberships = app.dataframe[0].value
-    assert memberships.loc["Venezuela (VEN)", "ALBA"] == "member"
-    assert memberships.loc["Bolivia (BOL)", "ALBA"] == "suspended"
+    assert infos(app) == ["Click a country on the map, or search for one in the sidebar, to "
+                          "read its record."]
+    assert any(e.label.startswith("Sources for this view (") for e in app.expander)
 
 
-def test_moving_the_year_shows_what_held_then():
-    app = run_app(year=1967)
-    assert app.subheader[0].value == "Memberships on 1 July 1967"
-    memberships = app.dataframe[0].value
-    assert memberships.loc["Cuba (CUB)", "OAS"] == "suspended"
-    assert "ALBA" not in memberships.columns
-    records = app.dataframe[1].value
-    assert "Bolivia" in set(records["partner"])
-    assert all(url.startswith("http") for url in records["source"])
-    assert app.expander[0].label.startswith("Sources for this view (")
-    cited = app.dataframe[2].value
-    assert set(records["source"]) <= set(cited["url"])
-    assert cited["url"].is_unique and all(url.startswith("http") for url in cited["url"])
+def test_choosing_a_country_shows_its_record():
+    app = start()
+    app.selectbox(key="country").set_value("VEN").run()
+    assert not app.exception
+    assert app.subheader[0].value == "Venezuela"
+    text = markdown(app)
+    assert "In 2026: member of ALBA, CELAC, PETROCARIBE, TIAR, UNASUR; suspended in MERCOSUR." \
+        in text
+    assert "Cuban cooperation in 2026, filtered (" in text
+    assert 'class="atlas-record"' in text and 'href="https://' in text
+
+
+def test_moving_the_year_changes_the_record_and_keeps_the_country():
+    app = start(country="NIC")
+    app.slider(key="year").set_value(1985).run()
+    assert app.selectbox(key="country").value == "NIC"
+    text = markdown(app)
+    assert "In 1985: member of OAS, TIAR." in text
+    assert "Cuban cooperation in 1985, filtered (" in text
+    assert "military_advisers" not in text and "Military advisers" in text
+
+
+def test_filters_that_match_nothing_say_so():
+    app = start(country="NIC")
+    rerun(app, alliances=[], activities=[])
+    assert "No alliance selected: choose at least one in the sidebar to see memberships." \
+        in infos(app)
+    assert "No activity or evidence grade selected, so no cooperation record can match." \
+        in infos(app)
+    assert any(i.startswith("No record matches the filters in 2026;") for i in infos(app))
+    rerun(app, alliances=["UNASUR"], activities=["peacekeeping"], year=1990)
+    assert "None of the selected alliances had members on 1 July 1990." in infos(app)
+    assert "No Cuban cooperation record matches these filters in 1990." in infos(app)
+
+
+def test_show_all_records_lists_every_year():
+    app = start(country="NIC", year="2026")
+    filtered = markdown(app).count('class="atlas-record"')
+    app.toggle(key="all_records").set_value(True).run()
+    text = markdown(app)
+    assert "All Cuban cooperation records (" in text
+    assert text.count('class="atlas-record"') > filtered
+
+
+def test_the_url_sets_the_view_and_bad_values_fall_back_with_a_notice():
+    app = start(year="1983", mode="shared", alliances=["OAS", "TIAR"], country="GRD")
+    assert app.slider(key="year").value == 1983
+    assert app.session_state["mode"] == "shared"
+    assert app.multiselect(key="alliances").value == ["OAS", "TIAR"]
+    assert app.subheader[0].value == "Grenada"
+    app = start(year="3000", mode="<script>", country="XXX", junk="1")
+    assert app.slider(key="year").value == 2026
+    assert app.session_state["mode"] == "cooperation"
+    assert app.selectbox(key="country").value is None
+    notices = infos(app)
+    assert "'year': expected a year from 1959 to 2026; using the default." in notices
+    assert "'mode': unknown value '<script>'; using the default." in notices
+    assert "Unknown parameter 'junk' ignored." in notices
+
+
+def test_the_view_is_written_back_to_the_url():
+    app = start()
+    app.slider(key="year").set_value(1962).run()
+    app.selectbox(key="country").set_value("VEN").run()
+    assert (app.query_params["year"], app.query_params["country"]) == ("1962", "VEN")
+    assert "alliances" not in app.query_params  # defaults stay out of the URL
 
 
 def test_broken_data_shows_a_banner_and_keeps_the_rest(monkeypatch, mini_dir):
@@ -58,4 +127,3 @@ def test_broken_data_shows_a_banner_and_keeps_the_rest(monkeypatch, mini_dir):
                                     "everything else is shown.")
     assert app.code[0].value == ("data/cooperation.csv:2: evidence: Input should be "
                                  "'documented', 'reported' or 'alleged'")
-    assert app.dataframe[0].value.loc["Venezuela (VEN)", "ALBA"] == "member"

@@ -1,0 +1,319 @@
+"""The folium map, built from plain data: a stable base map and the layers a view adds.
+
+The base map (sea, context land, assets, view) never changes with the filters, so the
+browser keeps its view and layer toggles; everything that does change is returned by
+:func:`view_layers` as feature groups drawn on top of it. Every clickable feature carries
+``iso3`` and ``kind`` so a click can be turned into a selection.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import folium
+import geopandas as gpd
+from branca.element import Element, MacroElement
+from folium.template import Template
+
+from geo.assets import leaflet_inline
+from geo.palette import Palette
+from geo.scene import Scene
+from geo.vocab import ACTIVITIES
+
+REGION_BOUNDS = [[-56.0, -118.0], [33.0, -34.0]]  # [[south, west], [north, east]]
+CONTEXT_NOTE = {
+    "territory": "A non-sovereign territory: the atlas records the 33 CELAC states.",
+    "context": "Neighbouring land, drawn for context.",
+}
+STATUS_LABEL = {"member": "full member", "associate": "associate", "observer": "observer",
+                "suspended": "suspended", "inactive": "inactive"}
+
+CSS = """
+div.leaflet-container {{ background: {sea}; font: 12px/1.3 system-ui, sans-serif; }}
+.atlas-chip i {{ display: block; width: 100%; height: 100%; box-sizing: border-box;
+  border-radius: 50%; border: 2px solid; box-shadow: 0 0 0 1px #fff; }}
+.atlas-legend {{ background: rgba(255,255,255,.94); color: {text}; padding: 6px 8px;
+  border-radius: 6px; box-shadow: 0 1px 4px rgba(0,0,0,.35); max-width: 300px; }}
+.atlas-legend b {{ display: block; margin: 4px 0 2px; }}
+.atlas-legend .ramp {{ display: flex; gap: 2px; }}
+.atlas-legend .ramp div {{ flex: 1; text-align: center; min-width: 30px; }}
+.atlas-legend .ramp span {{ display: block; height: 12px; border: 1px solid #666; }}
+.atlas-legend .grid {{ display: grid; grid-template-columns: repeat(3, auto); gap: 1px 8px; }}
+.atlas-legend .grid.wide {{ grid-template-columns: repeat(2, auto); }}
+.atlas-legend .dot {{ display: inline-block; width: 9px; height: 9px; margin-right: 4px;
+  border-radius: 50%; border: 2px solid; box-sizing: border-box; vertical-align: -1px; }}
+.atlas-legend .line {{ display: inline-block; width: 16px; height: 4px; margin-right: 4px;
+  vertical-align: 2px; }}
+.leaflet-control-layers {{ font-size: 11.5px; }}
+.leaflet-control-layers-overlays {{ display: grid; grid-template-columns: repeat(2, auto);
+  column-gap: 6px; }}
+.leaflet-control-layers label {{ margin: 0; }}
+.atlas-legend summary {{ cursor: pointer; font-weight: 600; }}
+.atlas-legend.large {{ font-size: 17px; max-width: 420px; }}
+.atlas-legend.large .ramp span {{ height: 18px; }}
+.atlas-legend.large .dot {{ width: 13px; height: 13px; }}
+"""
+
+
+class Legend(MacroElement):
+    """An HTML legend drawn as a Leaflet control; a newer legend replaces the previous one."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            if (window.atlasLegend) { window.atlasLegend.remove(); }
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", {{ this.css_class|tojson }});
+                div.innerHTML = "<details open><summary>Legend</summary>"
+                    + {{ this.html|tojson }} + "</details>";
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            window.atlasLegend = legend.addTo({{ this.map_name }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, html: str, large: bool = False):
+        super().__init__()
+        self._name = "Legend"
+        self.html = html
+        self.css_class = "atlas-legend large" if large else "atlas-legend"
+
+    @property
+    def map_name(self) -> str:
+        """The JS name of the map this legend is drawn on, read when it is rendered."""
+        parent = self._parent
+        while not isinstance(parent, folium.Map):
+            parent = parent._parent
+        return parent.get_name()
+
+
+class RememberingLayerControl(folium.LayerControl):
+    """A layer control that keeps the user's overlay choices when the layers are redrawn.
+
+    Leaflet's control fires ``overlayadd``/``overlayremove``; the choices the user made by
+    clicking are kept in ``window.atlasHidden`` and applied to the next control's layers.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.control.layers(
+                {},
+                { {%- for key, val in this.overlays.items() %}{{ key|tojson }}: {{ val }},
+                  {%- endfor %} },
+                {{ this.options|tojavascript }}
+            ).addTo({{ this._parent.get_name() }});
+            (function (control, map) {
+                window.atlasHidden = window.atlasHidden || {};
+                control._layers.forEach(function (entry) {
+                    if (entry.overlay && window.atlasHidden[entry.name]) {
+                        map.removeLayer(entry.layer);
+                    }
+                });
+                map.on("overlayadd overlayremove", function (event) {
+                    if (control._handlingClick) {
+                        window.atlasHidden[event.name] = event.type === "overlayremove";
+                    }
+                });
+            })({{ this.get_name() }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+
+def base_map(countries: gpd.GeoDataFrame, palette: Palette, assets: tuple[str, str],
+             height: int = 640) -> folium.Map:
+    """The stable map: the region in view, the sea, quiet context land; Leaflet from ``assets``.
+
+    ``assets`` is (script URL, stylesheet URL) of a locally served Leaflet.
+    """
+    m = folium.Map(location=[-8, -76], zoom_start=3, tiles=None, zoom_snap=0.25,
+                   zoom_delta=0.5, min_zoom=2, max_zoom=9, height=height,
+                   world_copy_jump=False)
+    m.default_js = [("leaflet", assets[0])]
+    m.default_css = [("leaflet_css", assets[1])]
+    m.get_root().header.add_child(Element(
+        f"<style>{CSS.format(sea=palette.sea, text=palette.text)}</style>"))
+    context = countries[countries["kind"] != "state"]
+    features = [{
+        "type": "Feature", "geometry": geometry,
+        "properties": {"iso3": iso3, "kind": kind, "name": name,
+                       "tooltip": f"<b>{escape(name)}</b><br>{escape(CONTEXT_NOTE[kind])}"},
+    } for iso3, kind, name, geometry in zip(
+        context["iso3"], context["kind"], context["name_en"],
+        context.geometry.map(lambda g: g.__geo_interface__), strict=True)]
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features}, name="Context land",
+        control=False,
+        style_function=lambda _: {"fillColor": palette.land, "color": palette.land_line,
+                                  "weight": 0.6, "fillOpacity": 1},
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+    ).add_to(m)
+    m.fit_bounds(REGION_BOUNDS)
+    return m
+
+
+def view_layers(scene: Scene, shapes: dict[str, dict], *,
+                arcs: bool = True) -> list[folium.FeatureGroup]:
+    """The layers a view draws on the base map: countries (with the legend), one layer per
+    selected alliance, Cuba's links and the selection outline.
+
+    ``shapes`` maps ISO3 to a GeoJSON geometry.
+    """
+    groups = [_countries_layer(scene, shapes)]
+    groups += [_alliance_layer(scene, org_id) for org_id in scene.view.alliances
+               if org_id in set(scene.chips["org_id"])]
+    if arcs and len(scene.arcs):
+        groups.append(_arcs_layer(scene))
+    if scene.view.country in shapes:
+        groups.append(_selection_layer(scene, shapes[scene.view.country]))
+    return groups
+
+
+def layer_control() -> folium.LayerControl:
+    """The control listing the view's overlays, open, remembering the user's toggles."""
+    return RememberingLayerControl(collapsed=False, position="topright")
+
+
+def shapes_of(countries: gpd.GeoDataFrame) -> dict[str, dict]:
+    """ISO3 → GeoJSON geometry of each state (computed once, reused by every view)."""
+    states = countries[countries["kind"] == "state"]
+    return {iso3: geometry.__geo_interface__
+            for iso3, geometry in zip(states["iso3"], states.geometry, strict=True)}
+
+
+def legend_html(scene: Scene) -> str:
+    """The legend's HTML: what every fill, dot and line on the map means (escaped)."""
+    *classes, (cuba, cuba_label) = scene.legend
+    html = [f"<b>{escape(scene.legend_title)}</b>", '<div class="ramp">']
+    html += [f'<div><span style="background:{c}"></span>{escape(label)}</div>'
+             for c, label in classes]
+    html.append(f'<div><span style="background:{cuba}"></span>{escape(cuba_label)}</div></div>')
+    orgs = [o for o in scene.view.alliances if o in set(scene.chips["org_id"])]
+    if orgs:
+        html.append('<b>Alliances (dots by the capital)</b><div class="grid">')
+        html += [f'<div><span class="dot" style="background:{scene.org_colours[o]};'
+                 f'border-color:{scene.org_colours[o]}"></span>{escape(o)}</div>' for o in orgs]
+        html.append('</div><div><span class="dot" style="border-color:#555"></span>'
+                    "hollow: associate, observer, suspended or inactive</div>")
+    if len(scene.arcs):
+        html.append("<b>Cuba's links: main activity</b><div class=\"grid wide\">")
+        html += [f'<div><span class="line" style="background:{scene.activity_colours[a]}">'
+                 f"</span>{escape(ACTIVITIES[a])}</div>"
+                 for a in dict.fromkeys(scene.arcs["activity"])]
+        html.append("</div>")
+    return "".join(html)
+
+
+def _feature(geometry: dict, **properties) -> dict:
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
+
+
+def _collection(features: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _countries_layer(scene: Scene, shapes: dict[str, dict]) -> folium.FeatureGroup:
+    """Filled states, a click target at the capital of each small island state, the legend."""
+    palette = scene.palette
+    group = folium.FeatureGroup(name="Countries", control=False)
+    rows = scene.countries
+    polygons = [_feature(shapes[iso3], iso3=iso3, kind="state", fill=fill, tooltip=tip)
+                for iso3, fill, tip in zip(rows["iso3"], rows["fill"], rows["tooltip"],
+                                           strict=True)]
+    folium.GeoJson(
+        _collection(polygons), name="Countries",
+        style_function=lambda f: _country_style(f["properties"], palette),
+        highlight_function=lambda _: {"weight": 2.5, "color": palette.highlight},
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+    ).add_to(group)
+    small = rows[rows["small"]]
+    targets = [_feature({"type": "Point", "coordinates": [lon, lat]}, iso3=iso3, kind="state",
+                        fill=fill, tooltip=tip)
+               for iso3, lon, lat, fill, tip in zip(small["iso3"], small["lon"], small["lat"],
+                                                    small["fill"], small["tooltip"], strict=True)]
+    if targets:
+        folium.GeoJson(
+            _collection(targets), name="Small island states",
+            marker=folium.CircleMarker(radius=7),
+            style_function=lambda f: {**_country_style(f["properties"], palette),
+                                      "weight": 1.5, "color": palette.line},
+            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+        ).add_to(group)
+    Legend(legend_html(scene), large=scene.view.present).add_to(group)
+    return group
+
+
+def _country_style(properties: dict, palette: Palette) -> dict:
+    cuba = properties["iso3"] == "CUB"
+    return {"fillColor": properties["fill"], "fillOpacity": 0.92,
+            "color": palette.cuba_line if cuba else palette.line,
+            "weight": 2.2 if cuba else palette.line_weight}
+
+
+def _alliance_layer(scene: Scene, org_id: str) -> folium.FeatureGroup:
+    """One dot per country with a status in ``org_id``, in the alliance's fixed slot."""
+    chips = scene.chips[scene.chips["org_id"] == org_id]
+    colour = scene.org_colours[org_id]
+    features = [_feature({"type": "Point", "coordinates": [lon, lat]}, iso3=iso3, kind="state",
+                         tooltip=tip, html=_chip_html(colour, status), anchor=[4 - dx, 4 - dy])
+                for iso3, lon, lat, dx, dy, status, tip in zip(
+                    chips["iso3"], chips["lon"], chips["lat"], chips["dx"], chips["dy"],
+                    chips["status"], chips["tooltip"], strict=True)]
+    group = folium.FeatureGroup(name=escape(org_id))
+    folium.GeoJson(
+        _collection(features), name=escape(org_id),
+        marker=folium.Marker(icon=folium.DivIcon(class_name="atlas-chip", icon_size=(8, 8))),
+        style_function=lambda f: {"html": f["properties"]["html"],
+                                  "iconAnchor": f["properties"]["anchor"]},
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+    ).add_to(group)
+    return group
+
+
+def _chip_html(colour: str, status: str) -> str:
+    fill = colour if status == "member" else "#ffffff"
+    return f'<i style="background:{fill};border-color:{colour}"></i>'
+
+
+def _arcs_layer(scene: Scene) -> folium.FeatureGroup:
+    """Curved lines from Havana to each partner: width by records, colour by main activity."""
+    features = [_feature({"type": "LineString", "coordinates": line}, iso3=iso3, kind="state",
+                         colour=colour, weight=weight, tooltip=tip)
+                for iso3, line, colour, weight, tip in zip(
+                    scene.arcs["iso3"], scene.arcs["line"], scene.arcs["colour"],
+                    scene.arcs["weight"], scene.arcs["tooltip"], strict=True)]
+    group = folium.FeatureGroup(name="Cuba's links")
+    folium.GeoJson(
+        _collection(features), name="Cuba's links",
+        style_function=lambda f: {"color": f["properties"]["colour"], "opacity": 0.85,
+                                  "weight": f["properties"]["weight"], "lineCap": "round"},
+        highlight_function=lambda _: {"opacity": 1},
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+    ).add_to(group)
+    return group
+
+
+def _selection_layer(scene: Scene, geometry: dict) -> folium.FeatureGroup:
+    """A bold outline around the selected country (not clickable, so it never hides it)."""
+    group = folium.FeatureGroup(name="Selected country", control=False)
+    folium.GeoJson(
+        _collection([_feature(geometry, iso3=scene.view.country)]),
+        style_function=lambda _: {"fill": False, "color": scene.palette.highlight,
+                                  "weight": 4, "opacity": 1},
+        interactive=False,
+    ).add_to(group)
+    return group
+
+
+def standalone_html(m: folium.Map) -> str:
+    """The map as one self-contained HTML file: Leaflet inlined, no external links at all."""
+    script, style = leaflet_inline()
+    script = script.replace("</", "<\\/")
+    html = m.get_root().render()
+    for _, url in m.default_js:
+        html = html.replace(f'<script src="{url}"></script>', f"<script>{script}</script>")
+    for _, url in m.default_css:
+        html = html.replace(f'<link rel="stylesheet" href="{url}"/>', f"<style>{style}</style>")
+    return html
