@@ -66,7 +66,7 @@ view = ui.current_view(default)
 ui.sync_url(view, default)
 scene = get_scene(data_dir, view)
 
-left, right = st.columns([2.3, 1], gap="medium")
+left, right = st.columns([2.8, 1.2], gap="small")
 with left:
     ui.show_map(atlas, scene, get_shapes(data_dir), assets)
     ui.empty_notes(scene)

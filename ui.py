@@ -65,8 +65,6 @@ def sync_url(view: View, default: View) -> None:
 
 def _era_presets(atlas: Atlas) -> None:
     """One button per era: jumps the year slider to the era's preset year."""
-    if not hasattr(atlas, "eras"):  # TEMP until the eras data lands
-        return
     eras = atlas.eras.set_index("era_id")
 
     def jump() -> None:
@@ -137,7 +135,7 @@ def _inside_selection(atlas: Atlas, clicked: dict) -> bool:
 
 def show_map(atlas: Atlas, scene: Scene, shapes: dict, assets: tuple[str, str]) -> None:
     """The map: a stable base plus this view's layers, so the view and toggles survive."""
-    height = 760 if scene.view.present else 620
+    height = 760 if scene.view.present else 680
     base = mapping.base_map(atlas.countries, scene.palette, assets, height=height)
     layers = mapping.view_layers(scene, shapes)
     if scene.view.basemap:
@@ -171,8 +169,7 @@ def country_panel(atlas: Atlas, scene: Scene) -> None:
     if history.empty:
         st.write("No membership episode recorded.")
     else:
-        st.altair_chart(membership_timeline(history, scene.view.year, atlas.reviewed),
-                        use_container_width=True)
+        st.altair_chart(membership_timeline(history, scene.view.year, atlas.reviewed))
         with st.expander("Membership episodes with dates and sources"):
             st.dataframe(membership_table(history, atlas.organisations), hide_index=True,
                          column_config={"source": st.column_config.LinkColumn("source")})

@@ -17,7 +17,15 @@ from shapely.geometry import shape
 from geo import checks
 from geo.dates import as_of, parse_partial_date
 from geo.loading import Problem, read_countries, read_csv
-from geo.schema import FIRST_YEAR, Cooperation, Membership, Organisation, Source
+from geo.schema import (
+    FIRST_YEAR,
+    Cooperation,
+    Era,
+    Membership,
+    Narrative,
+    Organisation,
+    Source,
+)
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 CUBA = "CUB"
@@ -28,9 +36,11 @@ class Atlas:
     """Everything under ``data/`` that passed validation, plus the problems found on the way.
 
     ``countries`` is a GeoDataFrame (one row per country or territory, key ``iso3``);
-    ``organisations``, ``memberships``, ``records`` (cooperation) and ``sources`` are DataFrames.
-    Membership and cooperation rows carry ``sources``: a list of ``{source_id, title, url,
-    publisher}`` dicts resolved from ``data/sources.csv``.
+    ``organisations``, ``memberships``, ``records`` (cooperation) and ``sources`` are DataFrames;
+    ``eras`` (the timeline's era bands, by ``start_year``) and ``narratives`` (short era texts,
+    by ``order``) are DataFrames too, with ``end_year`` empty when ongoing.
+    Membership, cooperation, era and narrative rows carry ``sources``: a list of ``{source_id,
+    title, url, publisher}`` dicts resolved from ``data/sources.csv``.
     """
 
     countries: gpd.GeoDataFrame
@@ -40,6 +50,8 @@ class Atlas:
     sources: pd.DataFrame
     reviewed: date
     problems: tuple[Problem, ...] = ()
+    eras: pd.DataFrame = field(default_factory=lambda: _empty_frame(Era))
+    narratives: pd.DataFrame = field(default_factory=lambda: _empty_frame(Narrative))
     status_table: pd.DataFrame = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -61,6 +73,14 @@ class Atlas:
         starts = self.memberships["start_date"]
         first = min(self.first_year, starts.min().year) if len(starts) else self.first_year
         return range(first, self.last_year + 1)
+
+    def era_of(self, year: int) -> str | None:
+        """The ``era_id`` of the era band containing ``year`` (None when no era does)."""
+        eras = self.eras
+        end = eras["end_year"].astype("Int64").fillna(self.last_year)
+        found = eras.loc[((eras["start_year"] <= year) & (end >= year)).to_numpy(dtype=bool),
+                         "era_id"]
+        return str(found.iloc[0]) if len(found) else None
 
     def _check_year(self, year: int) -> int:
         if year not in self.years:
@@ -215,6 +235,22 @@ def load_atlas(data_dir: Path | str = DATA_DIR) -> Atlas:
                                    "Cuba cannot be its own cooperation partner"))
     records = keep(checks.known(records, "sources", source_ids, file, "sources.csv"))
 
+    file = name("eras.csv")
+    eras = keep(read_csv(data_dir / "eras.csv", Era, file))
+    eras = keep(checks.unique(eras, "era_id", file))
+    eras = keep(checks.not_after(eras, ("start_year", "end_year", "preset_year"), reviewed.year,
+                                 file))
+    eras = keep(checks.known(eras, "sources", source_ids, file, "sources.csv"))
+    eras = keep(checks.within(eras, "preset_year", "start_year", "end_year", reviewed.year, file))
+    eras = keep(checks.contiguous(eras, "era_id", FIRST_YEAR, reviewed.year, file))
+
+    file = name("narratives.csv")
+    texts = keep(read_csv(data_dir / "narratives.csv", Narrative, file))
+    texts = keep(checks.unique(texts, "narrative_id", file))
+    texts = keep(checks.unique(texts, "order", file))
+    texts = keep(checks.not_after(texts, ("start_year", "end_year"), reviewed.year, file))
+    texts = keep(checks.known(texts, "sources", source_ids, file, "sources.csv"))
+
     by_id = {s["source_id"]: {k: s[k] for k in ("source_id", "title", "url", "publisher")}
              for s in sources}
     memberships = _frame(episodes, Membership, by_id)
@@ -240,6 +276,8 @@ def load_atlas(data_dir: Path | str = DATA_DIR) -> Atlas:
         sources=pd.DataFrame(sources, columns=["row", *Source.model_fields]),
         reviewed=reviewed,
         problems=tuple(sorted(problems)),
+        eras=_spans(_frame(eras, Era, by_id), "start_year"),
+        narratives=_spans(_frame(texts, Narrative, by_id), "order"),
     )
 
 
@@ -249,6 +287,20 @@ def _frame(rows: list[dict], model, sources: dict[str, dict]) -> pd.DataFrame:
     frame["source_ids"] = frame["sources"]
     frame["sources"] = [[sources[i] for i in ids] for ids in frame["source_ids"]]
     return frame
+
+
+def _empty_frame(model) -> pd.DataFrame:
+    """A frame of no rows with the columns ``_frame`` gives a model's rows."""
+    return _spans(_frame([], model, {}), "start_year")
+
+
+def _spans(frame: pd.DataFrame, order: str) -> pd.DataFrame:
+    """Year columns as integers (``end_year`` nullable), rows sorted by ``order``."""
+    for column in ("start_year", "preset_year", "order"):
+        if column in frame:
+            frame[column] = frame[column].astype("int64")
+    frame["end_year"] = frame["end_year"].astype("Int64")
+    return frame.sort_values(order, kind="stable").reset_index(drop=True)
 
 
 def _countries_frame(rows: list[dict]) -> gpd.GeoDataFrame:

@@ -28,7 +28,7 @@ def membership_timeline(history: pd.DataFrame, year: int, until: date) -> alt.Ch
                   for s, e in zip(history["start"], history["end"], strict=True)],
     })
     statuses = [s for s in STATUSES if s in set(bars["status"])]
-    base = alt.Chart(bars).mark_bar(height=12, cornerRadius=2).encode(
+    base = alt.Chart(bars).mark_bar(cornerRadius=2, clip=True).encode(
         x=alt.X("from:T", title=None, scale=alt.Scale(domain=[date(1959, 1, 1), until])),
         x2="to:T",
         y=alt.Y("organisation:N", title=None, sort=None),
@@ -40,5 +40,4 @@ def membership_timeline(history: pd.DataFrame, year: int, until: date) -> alt.Ch
     )
     rule = alt.Chart(pd.DataFrame({"year": [as_of(year)]})).mark_rule(
         color="#000", strokeDash=[4, 3]).encode(x="year:T")
-    rows = max(bars["organisation"].nunique(), 1)
-    return (base + rule).properties(height=22 * rows + 10)
+    return alt.layer(base, rule).properties(height=alt.Step(20))

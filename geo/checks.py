@@ -104,3 +104,55 @@ def same_set(flagged: set[str], expected: set[str], file: str, field: str, what:
             for value in sorted(flagged - expected)] + [
             Problem(file, 0, field, f"{value!r} is among the {what} but is not flagged")
             for value in sorted(expected - flagged)]
+
+
+def within(rows: Rows, field: str, start: str, end: str, last: int, file: str
+           ) -> tuple[Rows, list[Problem]]:
+    """Keep rows whose year ``field`` lies in their own ``[start, end]`` (an open end runs to
+    ``last``, the review year)."""
+    bad: dict[int, list[Problem]] = defaultdict(list)
+    for row in rows:
+        first, final = row[start], last if row[end] is None else row[end]
+        if not first <= row[field] <= final:
+            bad[row["row"]].append(Problem(file, row["row"], field,
+                                           f"{row[field]} is outside {first}-{final}"))
+    return _split(rows, bad)
+
+
+def contiguous(rows: Rows, key: str, first: int, last: int, file: str
+               ) -> tuple[Rows, list[Problem]]:
+    """Spans ``start_year``..``end_year`` (inclusive; an open end is ongoing) must tile
+    ``first``..``last`` without gaps or overlaps.
+
+    A span overlapping an earlier-starting one is left out; gaps, and years at either end that no
+    span covers, are reported on the span next to them, which is kept.
+    """
+    bad: dict[int, list[Problem]] = defaultdict(list)
+    gaps: list[Problem] = []
+    previous = None
+    for row in sorted(rows, key=lambda r: (r["start_year"], r["row"])):
+        start = row["start_year"]
+        if previous is None:
+            if start > first:
+                gaps.append(Problem(file, row["row"], "start_year",
+                                    f"leaves {_years(first, start - 1)} outside every span"))
+        elif previous["end_year"] is None or start <= previous["end_year"]:
+            bad[row["row"]].append(Problem(
+                file, row["row"], "start_year",
+                f"{row[key]!r} overlaps {previous[key]!r} at row {previous['row']}"))
+            continue
+        elif start > previous["end_year"] + 1:
+            gaps.append(Problem(
+                file, row["row"], "start_year",
+                f"leaves {_years(previous['end_year'] + 1, start - 1)} between {previous[key]!r} "
+                f"at row {previous['row']} and {row[key]!r}"))
+        previous = row
+    if previous is not None and previous["end_year"] is not None and previous["end_year"] < last:
+        gaps.append(Problem(file, previous["row"], "end_year",
+                            f"leaves {_years(previous['end_year'] + 1, last)} outside every span"))
+    kept, problems = _split(rows, bad)
+    return kept, problems + gaps
+
+
+def _years(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}-{last}"

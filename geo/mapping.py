@@ -172,8 +172,8 @@ def view_layers(scene: Scene, shapes: dict[str, dict], *,
 
 
 def layer_control() -> folium.LayerControl:
-    """The control listing the view's overlays, open, remembering the user's toggles."""
-    return RememberingLayerControl(collapsed=False, position="topright")
+    """The control listing the view's overlays: open, in the empty South Atlantic corner."""
+    return RememberingLayerControl(collapsed=False, position="bottomright")
 
 
 def shapes_of(countries: gpd.GeoDataFrame) -> dict[str, dict]:
@@ -253,21 +253,24 @@ def _country_style(properties: dict, palette: Palette) -> dict:
 
 
 def _alliance_layer(scene: Scene, org_id: str) -> folium.FeatureGroup:
-    """One dot per country with a status in ``org_id``, in the alliance's fixed slot."""
+    """One dot per country with a status in ``org_id``, in the alliance's fixed slot.
+
+    Dots are not clickable: at the regional zoom they would hide a neighbour's click target.
+    """
     chips = scene.chips[scene.chips["org_id"] == org_id]
     colour = scene.org_colours[org_id]
-    features = [_feature({"type": "Point", "coordinates": [lon, lat]}, iso3=iso3, kind="state",
-                         tooltip=tip, html=_chip_html(colour, status), anchor=[4 - dx, 4 - dy])
-                for iso3, lon, lat, dx, dy, status, tip in zip(
+    features = [_feature({"type": "Point", "coordinates": [lon, lat]}, iso3=iso3,
+                         html=_chip_html(colour, status), anchor=[4 - dx, 4 - dy])
+                for iso3, lon, lat, dx, dy, status in zip(
                     chips["iso3"], chips["lon"], chips["lat"], chips["dx"], chips["dy"],
-                    chips["status"], chips["tooltip"], strict=True)]
+                    chips["status"], strict=True)]
     group = folium.FeatureGroup(name=escape(org_id))
     folium.GeoJson(
         _collection(features), name=escape(org_id),
-        marker=folium.Marker(icon=folium.DivIcon(class_name="atlas-chip", icon_size=(8, 8))),
+        marker=folium.Marker(icon=folium.DivIcon(class_name="atlas-chip", icon_size=(8, 8)),
+                             interactive=False, keyboard=False),
         style_function=lambda f: {"html": f["properties"]["html"],
                                   "iconAnchor": f["properties"]["anchor"]},
-        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
     ).add_to(group)
     return group
 

@@ -138,9 +138,6 @@ def _chips(countries: pd.DataFrame, statuses: pd.DataFrame, org_colours: dict[st
     chips["dx"] = ((slot % CHIP_COLUMNS) - (CHIP_COLUMNS - 1) / 2) * CHIP_SPACING
     chips["dy"] = ((slot // CHIP_COLUMNS) - (rows - 1) / 2) * CHIP_SPACING + 2 * CHIP_SPACING
     chips["colour"] = chips["org_id"].map(org_colours)
-    chips["tooltip"] = [f"<b>{escape(n)}</b><br>{escape(o)}: {escape(s)}"
-                        for n, o, s in zip(chips["name"], chips["org_id"], chips["status"],
-                                           strict=True)]
     return chips
 
 

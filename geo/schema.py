@@ -6,17 +6,29 @@ Checks that need more than one row or file live in :mod:`geo.checks`.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 import pycountry
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from geo.dates import parse_partial_date
 from geo.vocab import ACTIVITIES, COUNTRY_KINDS, EVIDENCE, ORG_KINDS, STATUSES
 
 FIRST_YEAR = 1959
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+MARKUP = re.compile(r"[<>*#`\[\]\n\r\t]|https?://")
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"'‘“(]?[A-Z0-9])")
 
 
 def _blank_to_none(value):
@@ -54,6 +66,24 @@ def _vocabulary(values: dict[str, str]):
     return Literal[tuple(values)]
 
 
+def _check_plain(text: str) -> str:
+    if MARKUP.search(text):
+        raise ValueError("must be plain text: no markup, links, tabs or line breaks")
+    return text
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a plain text (a break is ``.``, ``!`` or ``?``, a space, a capital)."""
+    return [part for part in SENTENCE_BREAK.split(text.strip()) if part]
+
+
+def _check_end_year(end_year: int | None, info: ValidationInfo) -> int | None:
+    start_year = info.data.get("start_year")
+    if end_year is not None and start_year is not None and end_year < start_year:
+        raise ValueError(f"end_year {end_year} is before start_year {start_year}")
+    return end_year
+
+
 Text = Annotated[str, BeforeValidator(_blank_to_none), Field(min_length=1)]
 OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
 PartialDate = Annotated[str, BeforeValidator(_blank_to_none), AfterValidator(_check_date)]
@@ -66,6 +96,12 @@ SourceIds = Annotated[list[Annotated[str, Field(pattern=SLUG)]], BeforeValidator
                       Field(min_length=1)]
 Year = Annotated[int, BeforeValidator(_blank_to_none), Field(ge=FIRST_YEAR, le=2100)]
 OptionalYear = Annotated[Year | None, BeforeValidator(_blank_to_none)]
+
+
+def _plain_text(max_length: int):
+    """Non-empty plain text of at most ``max_length`` characters."""
+    return Annotated[str, Field(min_length=1, max_length=max_length),
+                     BeforeValidator(_blank_to_none), AfterValidator(_check_plain)]
 
 
 class Row(BaseModel):
@@ -139,6 +175,56 @@ class Cooperation(Row):
         if self.evidence == "alleged" and not self.evidence_note:
             raise ValueError("an alleged record needs an evidence_note saying why")
         return self
+
+
+class Era(Row):
+    """``data/eras.csv``: one era band of the timeline and the year its preset jumps to.
+
+    ``end_year`` is inclusive (empty: ongoing on the review date). That ``preset_year`` lies in
+    the era and that the eras tile the years without gaps or overlaps are checked across rows
+    (:func:`geo.checks.within`, :func:`geo.checks.contiguous`).
+    """
+
+    era_id: Annotated[str, Field(pattern=SLUG)]
+    label: _plain_text(40)
+    start_year: Year
+    end_year: OptionalYear = None
+    preset_year: Year
+    summary: _plain_text(400)
+    sources: SourceIds
+
+    _end_after_start = field_validator("end_year")(_check_end_year)
+
+    @field_validator("summary")
+    @classmethod
+    def _one_sentence(cls, summary: str) -> str:
+        if len(found := sentences(summary)) != 1:
+            raise ValueError(f"must be one sentence, not {len(found)}")
+        return summary
+
+
+class Narrative(Row):
+    """``data/narratives.csv``: one short era narrative shown beside the timeline.
+
+    ``start_year``/``end_year`` are the years the text speaks about (empty end: ongoing).
+    """
+
+    narrative_id: Annotated[str, Field(pattern=SLUG)]
+    order: Annotated[int, Field(ge=1)]
+    title: _plain_text(80)
+    start_year: Year
+    end_year: OptionalYear = None
+    text: _plain_text(1600)
+    sources: SourceIds
+
+    _end_after_start = field_validator("end_year")(_check_end_year)
+
+    @field_validator("text")
+    @classmethod
+    def _three_to_five_sentences(cls, text: str) -> str:
+        if not 3 <= len(found := sentences(text)) <= 5:
+            raise ValueError(f"must be 3 to 5 sentences, not {len(found)}")
+        return text
 
 
 class CountryProperties(Row):

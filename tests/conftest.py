@@ -79,6 +79,33 @@ COOPERATION = [
 ]
 
 
+def era(era_id, start, end, preset, sources="example-cuba"):
+    return {"era_id": era_id, "label": era_id.replace("-", " ").capitalize(),
+            "start_year": start, "end_year": end, "preset_year": preset,
+            "summary": f"What marked the {era_id} era.", "sources": sources}
+
+
+ERAS = [
+    era("export-of-revolution", "1959", "1978", "1967"),
+    era("central-america", "1979", "1990", "1983"),
+    era("special-period", "1991", "2003", "1998"),
+    era("alba-years", "2004", "2015", "2009"),
+    era("contemporary", "2016", "", "2026"),
+]
+
+
+def narrative(narrative_id, order, start, end, sources="example-cuba"):
+    return {"narrative_id": narrative_id, "order": order, "title": f"Title of {narrative_id}",
+            "start_year": start, "end_year": end,
+            "text": "Something happened. Then another thing. It is sourced.", "sources": sources}
+
+
+NARRATIVES = [
+    narrative("historical-roots", "1", "1959", "1990"),
+    narrative("alba", "2", "2004", ""),
+]
+
+
 def write_csv(path: Path, rows: list[dict]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
@@ -95,6 +122,8 @@ def make_data_dir(path: Path) -> Path:
     write_csv(path / "organisations.csv", ORGANISATIONS)
     write_csv(path / "memberships.csv", MEMBERSHIPS)
     write_csv(path / "cooperation.csv", COOPERATION)
+    write_csv(path / "eras.csv", ERAS)
+    write_csv(path / "narratives.csv", NARRATIVES)
     return path
 
 

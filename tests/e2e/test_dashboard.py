@@ -1,0 +1,131 @@
+"""End to end: the real server, headless Chromium, real mouse clicks on the map."""
+
+from __future__ import annotations
+
+import re
+
+import shapely
+from playwright.sync_api import Frame, Page, expect
+from shapely.geometry import LineString, Point
+
+from geo import load_atlas
+from geo.scene import build_scene
+from geo.view import View
+from tests.e2e.conftest import ARTIFACTS, MAP_FRAME
+
+ATLAS = load_atlas()
+STATES = set(ATLAS.countries.loc[ATLAS.countries["kind"] == "state", "iso3"])
+ALL_SHAPES = set(ATLAS.countries["iso3"])
+DEFAULT = View.default(ATLAS.last_year, sorted(ATLAS.organisations["org_id"]))
+
+DRAWN = """() => { const seen = new Set();
+  window.map.eachLayer(l => { if (l.feature && l.feature.properties.iso3 && l._path)
+    seen.add(l.feature.properties.iso3); });
+  return [...seen]; }"""
+FILL = """iso3 => { let fill = null;
+  window.map.eachLayer(l => { if (l.feature && l.feature.properties.iso3 === iso3
+    && l.feature.geometry.type.endsWith("Polygon") && l.options.fillColor)
+    fill = l.options.fillColor; });
+  return fill; }"""
+REDRAWS = "() => (window.feature_group || []).length"  # grows each time layers are redrawn
+ALBA_DOTS = "colour => [...document.querySelectorAll('.atlas-chip i')]" \
+            ".filter(i => i.outerHTML.includes(colour)).length"
+
+
+def open_dashboard(page: Page, url: str) -> Frame:
+    """Load the page and wait until every shape is drawn; return the map's frame."""
+    page.goto(url)
+    page.wait_for_selector(MAP_FRAME, timeout=60_000)
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    frame.wait_for_function(f"() => window.map && ({DRAWN})().length >= {len(ALL_SHAPES)}",
+                            timeout=60_000)
+    return frame
+
+
+def click_map(page: Page, frame: Frame, lon: float, lat: float) -> None:
+    """A real mouse click at a geographic point of the map."""
+    point = frame.evaluate("([lat, lon]) => window.map.latLngToContainerPoint([lat, lon])",
+                           [lat, lon])
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+
+
+def quiet_point(iso3: str) -> tuple[float, float]:
+    """A point inside ``iso3`` far from Cuba's links and from any capital (where dots sit)."""
+    scene = build_scene(ATLAS, DEFAULT)
+    shape = ATLAS.countries.set_index("iso3").geometry[iso3]
+    busy = [LineString(line) for line in scene.arcs["line"]]
+    busy += [Point(xy) for xy in zip(scene.countries["lon"], scene.countries["lat"],
+                                     strict=True)]
+    inside = shape.buffer(-0.3)
+    minx, miny, maxx, maxy = inside.bounds
+    grid = [Point(minx + (maxx - minx) * i / 20, miny + (maxy - miny) * j / 20)
+            for i in range(21) for j in range(21)]
+    grid = [p for p in grid if inside.contains(p)]
+    best = max(grid, key=lambda p: min(shapely.distance(p, b) for b in busy))
+    return best.x, best.y
+
+
+def panel_heading(page: Page):
+    return page.locator('[data-testid="stHeading"] h3')
+
+
+def test_the_map_draws_offline_with_every_country(page, server):
+    frame = open_dashboard(page, server)
+    assert set(frame.evaluate(DRAWN)) == ALL_SHAPES
+    assert frame.evaluate("() => typeof L.version") == "string"
+    assert frame.locator(".atlas-legend").inner_text().startswith("Legend")
+    assert page.external_requests == []
+    assert page.errors == []
+
+
+def test_clicking_venezuela_shows_its_record_with_alba(page, server):
+    frame = open_dashboard(page, server)
+    click_map(page, frame, *quiet_point("VEN"))
+    expect(panel_heading(page)).to_have_text("Venezuela", timeout=20_000)
+    expect(page.get_by_text(re.compile(r"^In 2026: member of ALBA, "))).to_be_visible()
+    expect(page.locator(".atlas-record").first).to_be_visible()
+    assert "country=VEN" in page.url
+    page.wait_for_timeout(800)  # let the selection outline draw
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "dashboard-venezuela.png", full_page=True)
+    assert page.external_requests == [] and page.errors == []
+
+
+def test_dominica_is_clickable_at_the_regional_zoom(page, server):
+    frame = open_dashboard(page, server)
+    zoom = frame.evaluate("() => window.map.getZoom()")
+    assert zoom <= 4  # the whole region is in view
+    roseau = ATLAS.countries.set_index("iso3").loc["DMA", ["capital_lon", "capital_lat"]]
+    click_map(page, frame, float(roseau.iloc[0]), float(roseau.iloc[1]))
+    expect(panel_heading(page)).to_have_text("Dominica", timeout=20_000)
+
+
+def test_toggling_an_alliance_layer_changes_what_is_drawn_and_survives_a_year_change(
+        page, server):
+    frame = open_dashboard(page, server)
+    scene = build_scene(ATLAS, DEFAULT)
+    alba = scene.org_colours["ALBA"]
+    expected = int((scene.chips["org_id"] == "ALBA").sum())
+    assert frame.evaluate(ALBA_DOTS, alba) == expected > 0
+    frame.get_by_label("ALBA", exact=True).uncheck()
+    assert frame.evaluate(ALBA_DOTS, alba) == 0
+    redraws = frame.evaluate(REDRAWS)
+    page.get_by_role("slider").first.focus()
+    page.keyboard.press("ArrowLeft")  # 2025: every layer is redrawn
+    frame.wait_for_function(f"() => ({REDRAWS})() > {redraws}", timeout=20_000)
+    assert not frame.get_by_label("ALBA", exact=True).is_checked()
+    assert frame.evaluate(ALBA_DOTS, alba) == 0
+
+
+def test_changing_the_year_recolours_without_resetting_the_view(page, server):
+    frame = open_dashboard(page, server)
+    frame.evaluate("() => window.map.setView([12, -72], 5, {animate: false})")
+    before = frame.evaluate(FILL, "NIC")
+    page.get_by_role("slider").first.focus()
+    page.keyboard.press("Home")  # 1959
+    frame.wait_for_function(f"() => ({FILL})('NIC') !== {before!r}", timeout=20_000)
+    centre = frame.evaluate("() => [window.map.getCenter().lat, window.map.getCenter().lng]")
+    assert frame.evaluate("() => window.map.getZoom()") == 5
+    assert abs(centre[0] - 12) < 0.01 and abs(centre[1] + 72) < 0.01
+    assert page.errors == []
