@@ -9,12 +9,12 @@ import os
 
 import streamlit as st
 
-import ui
 from geo import DATA_DIR, Atlas, load_atlas
 from geo.assets import install_leaflet, leaflet_urls
 from geo.mapping import shapes_of
 from geo.scene import Scene, build_scene
 from geo.view import View
+from ui import briefing, controls, mapview, panel, state, uploads
 
 st.set_page_config(page_title="Alliance Atlas", page_icon="🗺️", layout="wide")
 
@@ -40,36 +40,46 @@ def get_assets(base_url: str) -> tuple[str, str]:
 
 @st.cache_data(max_entries=256)
 def get_scene(data_dir: str, view: View) -> Scene:
-    """The scene for a view: pure, so cached by (data, view)."""
+    """The scene for a view of the curated data: pure, so cached by (data, view)."""
     return build_scene(get_atlas(data_dir), view)
 
 
 data_dir = os.environ.get("ATLAS_DATA_DIR", str(DATA_DIR))
-atlas = get_atlas(data_dir)
+curated = get_atlas(data_dir)
 assets = get_assets(st.get_option("server.baseUrlPath") or "")
-default = ui.default_view(atlas)
-ui.start_session(atlas)
+shapes = get_shapes(data_dir)
+default = state.default_view(curated)
+state.start_session(curated)
 
-st.header("Alliance Atlas", anchor=False)
-st.caption(f"Cuba's alliances and security cooperation in Latin America and the Caribbean, "
-           f"{atlas.first_year}–{atlas.last_year}. Data reviewed {atlas.reviewed:%d %B %Y}; "
-           "every claim cites its sources.")
+controls.controls(curated)
+atlas = uploads.session_atlas(curated)
+view = state.current_view(default)
+state.sync_url(view, default)
+scene = get_scene(data_dir, view) if atlas is curated else build_scene(atlas, view)
+
+if view.present:
+    briefing.title_block(atlas, scene)
+else:
+    st.header("Alliance Atlas", anchor=False)
+    st.caption(f"Cuba's alliances and security cooperation in Latin America and the Caribbean, "
+               f"{atlas.first_year}–{atlas.last_year}. Data reviewed "
+               f"{atlas.reviewed:%d %B %Y}; every claim cites its sources.")
 if atlas.problems:
     st.warning(f"{len(atlas.problems)} data problem(s): the rows listed here are left out; "
                "everything else is shown.")
     st.code("\n".join(str(p) for p in atlas.problems), language=None)
 for notice in st.session_state.pop("_notices", []):
     st.info(notice)
-
-ui.controls(atlas)
-view = ui.current_view(default)
-ui.sync_url(view, default)
-scene = get_scene(data_dir, view)
+briefing.presenter_bar(atlas, view)
 
 left, right = st.columns([2.8, 1.2], gap="small")
 with left:
-    ui.show_map(atlas, scene, get_shapes(data_dir), assets)
-    ui.empty_notes(scene)
+    mapview.show_map(atlas, scene, shapes, assets)
+    briefing.empty_notes(scene)
+    briefing.what_changed(atlas, scene)
+    briefing.share_and_export(atlas, scene, default, shapes, assets)
 with right:
-    ui.country_panel(atlas, scene)
-ui.sources_for_view(scene)
+    panel.country_panel(atlas, scene)
+briefing.timeline_and_narratives(atlas, scene)
+briefing.stops_editor(view, default)
+briefing.sources_for_view(atlas, scene)

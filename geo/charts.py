@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 import altair as alt
 import pandas as pd
 
+from geo.atlas import Atlas
 from geo.dates import as_of
-from geo.vocab import STATUSES
+from geo.palette import qualitative
+from geo.vocab import ACTIVITIES, STATUSES
 
 STATUS_COLOURS = {"member": "#2c7fb8", "associate": "#7fcdbb", "observer": "#bdbdbd",
                   "suspended": "#d95f02", "inactive": "#8c6d31"}
@@ -41,3 +44,62 @@ def membership_timeline(history: pd.DataFrame, year: int, until: date) -> alt.Ch
     rule = alt.Chart(pd.DataFrame({"year": [as_of(year)]})).mark_rule(
         color="#000", strokeDash=[4, 3]).encode(x="year:T")
     return alt.layer(base, rule).properties(height=alt.Step(20))
+
+
+def _activity_scale(activities: list[str]) -> alt.Scale:
+    colours = qualitative(list(ACTIVITIES))
+    return alt.Scale(domain=[ACTIVITIES[a] for a in activities],
+                     range=[colours[a] for a in activities])
+
+
+def records_timeline(records: pd.DataFrame, until: int) -> alt.Chart:
+    """A country's cooperation records as bars over the years, coloured by activity."""
+    bars = pd.DataFrame({
+        "record": records["title"], "activity": records["activity"].map(ACTIVITIES),
+        "evidence": records["evidence"], "from": records["start_year"].astype(int),
+        "to": records["end_year"].fillna(until).astype(int) + 1,
+    })
+    present = [a for a in ACTIVITIES if a in set(records["activity"])]
+    return alt.Chart(bars).mark_bar(cornerRadius=2).encode(
+        x=alt.X("from:Q", title=None, scale=alt.Scale(domain=[1959, until + 1]),
+                axis=alt.Axis(format="d")),
+        x2="to:Q",
+        y=alt.Y("record:N", title=None, sort=None, axis=alt.Axis(labelLimit=160)),
+        color=alt.Color("activity:N", title="Activity", scale=_activity_scale(present),
+                        legend=alt.Legend(orient="bottom", columns=2)),
+        tooltip=["record", "activity", "evidence", "from", "to"],
+    ).properties(height=alt.Step(18))
+
+
+def region_timeline(atlas: Atlas, activities: Iterable[str], evidence: Iterable[str],
+                    year: int) -> alt.Chart:
+    """Records active per year, stacked by activity, over the era bands; a rule at ``year``."""
+    activities, evidence = list(activities), list(evidence)
+    records = atlas.cooperation(activities=activities, evidence=evidence)
+    years = range(atlas.first_year, atlas.last_year + 1)
+    ends = records["end_year"].fillna(atlas.last_year)
+    counts = pd.DataFrame(
+        [(y, a) for s, e, a in zip(records["start_year"], ends, records["activity"], strict=True)
+         for y in range(int(s), int(e) + 1) if y in years], columns=["year", "activity"])
+    counts = counts.groupby(["year", "activity"]).size().rename("records").reset_index()
+    counts["activity"] = counts["activity"].map(ACTIVITIES)
+    present = [a for a in ACTIVITIES if ACTIVITIES[a] in set(counts["activity"])]
+    eras = atlas.eras.assign(end=atlas.eras["end_year"].fillna(atlas.last_year).astype(int) + 1)
+    bands = alt.Chart(eras).mark_rect(opacity=0.5).encode(
+        x="start_year:Q", x2="end:Q",
+        color=alt.Color("label:N", title="Era", legend=None,
+                        scale=alt.Scale(range=["#f2f2f2", "#e0e0e0"])),
+        tooltip=[alt.Tooltip("label:N", title="Era")])
+    labels = alt.Chart(eras).mark_text(align="left", baseline="top", dx=3, dy=3, fontSize=11,
+                                       color="#444").encode(x="start_year:Q", y=alt.value(0),
+                                                            text="label:N")
+    stacked = alt.Chart(counts).mark_bar().encode(
+        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d"),
+                scale=alt.Scale(domain=[years.start, years.stop])),
+        y=alt.Y("sum(records):Q", title="Records active"),
+        color=alt.Color("activity:N", title="Activity", scale=_activity_scale(present),
+                        legend=alt.Legend(orient="bottom", columns=3)),
+        tooltip=["year:Q", "activity:N", "records:Q"])
+    rule = alt.Chart(pd.DataFrame({"year": [year]})).mark_rule(
+        color="#000", strokeDash=[4, 3]).encode(x="year:Q")
+    return alt.layer(bands, stacked, labels, rule).properties(height=230)

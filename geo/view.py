@@ -23,6 +23,7 @@ PALETTES: dict[str, str] = {
 }
 LIST_FIELDS = ("alliances", "activities", "evidence")
 FLAG_FIELDS = ("present", "all_records", "basemap")
+MAX_STOPS = 12
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,12 @@ class View:
     present: bool = False
     all_records: bool = False
     basemap: bool = False
+    stops: tuple[int, ...] = ()
 
     @classmethod
-    def default(cls, year: int, alliances: Iterable[str]) -> View:
+    def default(cls, year: int, alliances: Iterable[str], stops: Iterable[int] = ()) -> View:
         """The first view: the latest year, every alliance, activity and evidence grade."""
-        return cls(year=year, alliances=tuple(alliances))
+        return cls(year=year, alliances=tuple(alliances), stops=tuple(stops))
 
     def to_query_params(self, default: View | None = None) -> dict[str, str | list[str]]:
         """Query parameters for the fields that differ from ``default`` (all when None)."""
@@ -57,6 +59,8 @@ class View:
                 params[name] = list(value) if value else [""]
             elif name in FLAG_FIELDS:
                 params[name] = "1" if value else "0"
+            elif name == "stops":
+                params[name] = ",".join(map(str, value))
             else:
                 params[name] = "" if value is None else str(value)
         return params
@@ -101,6 +105,11 @@ def _parse(name: str, values: list[str], choices: dict[str, tuple[str, ...]],
         if value in ("1", "true", "0", "false"):
             return value in ("1", "true"), None
         return None, "expected 1 or 0"
+    if name == "stops":
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        if len(parts) > MAX_STOPS or not all(p.isdigit() and int(p) in years for p in parts):
+            return None, f"expected up to {MAX_STOPS} comma-separated years"
+        return tuple(int(p) for p in parts), None
     if name in ("year", "compare"):
         if name == "compare" and value == "":
             return None, None

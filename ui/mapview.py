@@ -1,0 +1,62 @@
+"""The map: a stable base map plus the view's layers; clicks become selections."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import folium
+import streamlit as st
+from shapely.geometry import Point, shape
+from streamlit_folium import st_folium
+
+from geo import Atlas, mapping
+from geo.scene import Scene
+
+MAP_KEY = "map"
+
+
+def _on_map_change(atlas: Atlas) -> None:
+    """Turn a click on the map into a selection (or an explanation); never fails."""
+    state = st.session_state.get(MAP_KEY) or {}
+    drawing = state.get("last_active_drawing")
+    clicked = state.get("last_clicked")
+    if drawing and drawing != st.session_state.get("_seen_drawing"):
+        st.session_state["_seen_drawing"] = drawing
+        properties = drawing.get("properties") or {}
+        if properties.get("kind") == "state":
+            st.session_state["country"] = properties.get("iso3")
+            st.session_state["_map_note"] = None
+        else:
+            name = properties.get("name", "This place")
+            st.session_state["_map_note"] = (
+                f"{name}: {mapping.CONTEXT_NOTE.get(properties.get('kind'), 'not in the data.')}")
+        return
+    if clicked and not _inside_selection(atlas, clicked):
+        st.session_state["country"] = None
+        st.session_state["_map_note"] = "No country there: selection cleared."
+
+
+def _inside_selection(atlas: Atlas, clicked: dict) -> bool:
+    iso3 = st.session_state.get("country")
+    if not iso3:
+        return False
+    geometry = atlas.countries.set_index("iso3").geometry.get(iso3)
+    point = Point(clicked.get("lng", 0), clicked.get("lat", 0))
+    return geometry is not None and shape(geometry).buffer(0.3).contains(point)
+
+
+def show_map(atlas: Atlas, scene: Scene, shapes: dict, assets: tuple[str, str]) -> None:
+    """The map: a stable base plus this view's layers, so the view and toggles survive."""
+    height = 760 if scene.view.present else 680
+    base = mapping.base_map(atlas.countries, scene.palette, assets, height=height)
+    layers = mapping.view_layers(scene, shapes)
+    if scene.view.basemap:
+        online = folium.FeatureGroup(name="Online basemap", control=False)
+        folium.TileLayer("OpenStreetMap").add_to(online)
+        layers.insert(0, online)
+    st_folium(base, key=MAP_KEY, height=height, use_container_width=True,
+              returned_objects=["last_active_drawing", "last_clicked"],
+              feature_group_to_add=layers, layer_control=mapping.layer_control(),
+              on_change=partial(_on_map_change, atlas))
+    if note := st.session_state.get("_map_note"):
+        st.caption(note)

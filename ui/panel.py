@@ -1,0 +1,60 @@
+"""The country panel: the selected country's memberships over time and its records."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo import Atlas
+from geo.charts import membership_timeline, records_timeline
+from geo.panel import membership_table, records_html, status_summary
+from geo.scene import Scene
+
+
+def country_panel(atlas: Atlas, scene: Scene) -> None:
+    """The selected country's record: memberships over time, then its cooperation records."""
+    iso3 = scene.view.country
+    if not iso3:
+        st.info("Click a country on the map, or search for one in the sidebar, to read its "
+                "record.")
+        return
+    row = atlas.countries.set_index("iso3").loc[iso3]
+    st.subheader(row["name_en"])
+    st.caption(f"{row['name_es']} · {iso3} · capital {row['capital']}")
+    st.button("Clear selection", key="clear", on_click=st.session_state.update,
+              kwargs={"country": None})
+    statuses = atlas.statuses(scene.view.year)
+    st.markdown(status_summary(statuses[statuses["iso3"] == iso3], scene.view.year))
+    history = atlas.history(iso3)
+    st.markdown(f"**Memberships over time** ({len(history)} episodes)")
+    if history.empty:
+        st.write("No membership episode recorded.")
+    else:
+        st.altair_chart(membership_timeline(history, scene.view.year, atlas.reviewed))
+        with st.expander("Membership episodes with dates and sources"):
+            st.dataframe(membership_table(history, atlas.organisations), hide_index=True,
+                         column_config={"source": st.column_config.LinkColumn("source")})
+    _records_section(atlas, scene, iso3)
+
+
+def _records_section(atlas: Atlas, scene: Scene, iso3: str) -> None:
+    if iso3 == "CUB":
+        st.write("Cuba is the subject of the atlas: its partners' panels list the cooperation.")
+        return
+    view = scene.view
+    st.toggle("Show all records (every year, activity and grade)", key="all_records")
+    if view.all_records:
+        records = atlas.cooperation(country=iso3)
+        heading = f"All Cuban cooperation records ({len(records)})"
+    else:
+        records = scene.records[scene.records["iso3"] == iso3]
+        heading = f"Cuban cooperation in {view.year}, filtered ({len(records)})"
+    st.markdown(f"**{heading}**")
+    if records.empty:
+        total = len(atlas.cooperation(country=iso3))
+        st.info(f"No record matches the filters in {view.year}; {total} record(s) in all "
+                "for this country." if total else "No sourced cooperation record for this "
+                "country.")
+    else:
+        if view.all_records and len(records) > 1:
+            st.altair_chart(records_timeline(records, atlas.last_year))
+        st.markdown(records_html(records), unsafe_allow_html=True)

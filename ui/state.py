@@ -1,0 +1,57 @@
+"""The view in session state and in the URL: widget keys are the fields of ``View``."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from geo import Atlas
+from geo.view import View
+
+
+def default_view(atlas: Atlas) -> View:
+    """The first view: the latest year, everything selected, the era presets as stops."""
+    return View.default(atlas.last_year, sorted(atlas.organisations["org_id"]),
+                        stops=atlas.eras["preset_year"].astype(int))
+
+
+def start_session(atlas: Atlas) -> None:
+    """Once per session: set the widgets from the URL, keeping notices for what fell back."""
+    if "_started" in st.session_state:
+        return
+    states = atlas.countries.loc[atlas.countries["kind"] == "state", "iso3"]
+    params = {name: st.query_params.get_all(name) for name in st.query_params}
+    view, notices = View.from_query_params(
+        params, default_view(atlas), range(atlas.first_year, atlas.last_year + 1),
+        sorted(atlas.organisations["org_id"]), states)
+    for field in fields(View):
+        value = getattr(view, field.name)
+        st.session_state[field.name] = list(value) if isinstance(value, tuple) else value
+    st.session_state["_notices"] = notices
+    st.session_state["_started"] = True
+
+
+def current_view(default: View) -> View:
+    """The view the widgets hold now (a widget not drawn in this run keeps its default)."""
+    values = {f.name: st.session_state.get(f.name, getattr(default, f.name))
+              for f in fields(View)}
+    for name in ("alliances", "activities", "evidence", "stops"):
+        values[name] = tuple(values[name] or ())
+    return View(**values)
+
+
+def sync_url(view: View, default: View) -> None:
+    """Write the view into the URL (only what differs from the default)."""
+    wanted = view.to_query_params(default)
+    if wanted != {k: st.query_params.get_all(k) if isinstance(wanted.get(k), list)
+                  else st.query_params.get(k) for k in st.query_params}:
+        st.query_params.from_dict(wanted)
+
+
+def share_url(view: View, default: View) -> str:
+    """The URL that reproduces ``view`` in a fresh browser."""
+    base = st.context.url or ""
+    query = urlencode(view.to_query_params(default), doseq=True)
+    return f"{base}?{query}" if query else base
