@@ -127,3 +127,45 @@ def test_broken_data_shows_a_banner_and_keeps_the_rest(monkeypatch, mini_dir):
                                     "everything else is shown.")
     assert app.code[0].value == ("data/cooperation.csv:2: evidence: Input should be "
                                  "'documented', 'reported' or 'alleged'")
+
+
+def test_presentation_mode_shows_a_title_block_with_year_filters_and_sources():
+    app = start(present="1", year="1983", alliances=["OAS", "TIAR"])
+    text = markdown(app)
+    assert '<div class="year">1983</div>' in text
+    assert ("Intensity of Cuban cooperation; as of 1 July 1983; alliances: OAS, TIAR; "
+            "all activities; all evidence grades") in text
+    assert "Data: Alliance Atlas, reviewed 25 November 2026;" in text
+    assert not app.header  # the page title gives way to the title block
+
+
+def test_next_and_previous_stop_step_through_the_stops():
+    app = start(stops="1962,1983,2008", year="1970")
+    app.button(key="next_stop").click().run()
+    assert app.slider(key="year").value == 1983
+    app.button(key="next_stop").click().run()
+    assert app.slider(key="year").value == 2008
+    app.button(key="next_stop").click().run()
+    assert app.slider(key="year").value == 1962  # wraps round
+    app.button(key="prev_stop").click().run()
+    assert app.slider(key="year").value == 2008
+    app.button(key="remove_stop").click().run()
+    assert list(app.session_state["stops"]) == [1962, 1983]
+    assert app.query_params["stops"] == "1962,1983"
+    app.button(key="add_stop").click().run()
+    assert list(app.session_state["stops"]) == [1962, 1983, 2008]
+
+
+def test_what_changed_lists_joins_and_departures():
+    app = start(compare="2005", year="2010", alliances=["ALBA"])
+    changed = next(e for e in app.expander if e.label.startswith("What changed from 2005"))
+    rows = set(map(tuple, changed.dataframe[0].value[["country", "change", "in"]].to_numpy()))
+    assert ("Bolivia", "Joined (as member, associate or observer)", "ALBA") in rows
+    assert ("Venezuela", "Joined (as member, associate or observer)", "ALBA") not in rows
+
+
+def test_the_era_narratives_and_their_sources_are_shown():
+    app = start(year="2009")
+    text = markdown(app)
+    assert "**The ALBA years** (2004–2015)" in text
+    assert "Sources: <a href=\"https://" in text
