@@ -72,14 +72,18 @@ for notice in st.session_state.pop("_notices", []):
     st.info(notice)
 briefing.presenter_bar(atlas, view)
 
-left, right = st.columns([2.8, 1.2], gap="small")
-with left:
+if view.present and not view.country:  # presenting the region: the map takes the width
+    map_area, panel_area = st.container(), None
+else:
+    map_area, panel_area = st.columns([2.8, 1.2], gap="small")
+with map_area:
     mapview.show_map(atlas, scene, shapes, assets)
     briefing.empty_notes(scene)
     briefing.what_changed(atlas, scene)
     briefing.share_and_export(atlas, scene, default, shapes, assets)
-with right:
-    panel.country_panel(atlas, scene)
+if panel_area is not None:
+    with panel_area:
+        panel.country_panel(atlas, scene)
 briefing.timeline_and_narratives(atlas, scene)
 briefing.stops_editor(view, default)
 briefing.sources_for_view(atlas, scene)

@@ -49,7 +49,7 @@ div.leaflet-container {{ background: {sea}; font: 12px/1.3 system-ui, sans-serif
   column-gap: 6px; }}
 .leaflet-control-layers label {{ margin: 0; }}
 .atlas-legend summary {{ cursor: pointer; font-weight: 600; }}
-.atlas-legend.large {{ font-size: 17px; max-width: 420px; }}
+.atlas-legend.large {{ font-size: 15px; max-width: 400px; }}
 .atlas-legend.large .ramp span {{ height: 18px; }}
 .atlas-legend.large .dot {{ width: 13px; height: 13px; }}
 """

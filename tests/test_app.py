@@ -132,7 +132,7 @@ def test_broken_data_shows_a_banner_and_keeps_the_rest(monkeypatch, mini_dir):
 def test_presentation_mode_shows_a_title_block_with_year_filters_and_sources():
     app = start(present="1", year="1983", alliances=["OAS", "TIAR"])
     text = markdown(app)
-    assert '<div class="year">1983</div>' in text
+    assert '<span class="year">1983</span>Cuba\'s alliances and security cooperation' in text
     assert ("Intensity of Cuban cooperation; as of 1 July 1983; alliances: OAS, TIAR; "
             "all activities; all evidence grades") in text
     assert "Data: Alliance Atlas, reviewed 25 November 2026;" in text

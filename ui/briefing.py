@@ -16,12 +16,13 @@ from geo.view import View
 from ui.state import share_url
 
 PRESENT_CSS = """<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
-.block-container { padding-top: 1rem; max-width: 100%; }
-.atlas-title h1 { font-size: 2.1rem; margin: 0; padding: 0; }
-.atlas-title .year { font-size: 3rem; font-weight: 700; line-height: 1.1; }
-.atlas-title .filters { font-size: 1.15rem; }
-.atlas-title .source { font-size: .95rem; color: #555; }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+header[data-testid="stHeader"] { display: none; }
+.block-container { padding-top: 1rem; padding-bottom: 0; max-width: 100%; }
+.atlas-title .headline { font-size: 1.9rem; font-weight: 700; line-height: 1.15; }
+.atlas-title .year { font-size: 2.4rem; margin-right: .5rem; }
+.atlas-title .filters { font-size: 1.1rem; }
+.atlas-title .source { font-size: .9rem; color: #444; }
 </style>"""
 
 
@@ -30,8 +31,8 @@ def title_block(atlas: Atlas, scene: Scene) -> None:
     n = len(cited_sources(scene.records, scene.statuses))
     st.html(PRESENT_CSS)
     st.markdown(
-        f'<div class="atlas-title"><h1>Cuba\'s alliances and security cooperation</h1>'
-        f'<div class="year">{scene.view.year}</div>'
+        f'<div class="atlas-title"><div class="headline"><span class="year">{scene.view.year}'
+        "</span>Cuba's alliances and security cooperation</div>"
         f'<div class="filters">{escape(describe(scene.view, atlas))}</div>'
         f'<div class="source">Data: Alliance Atlas, reviewed {atlas.reviewed:%d %B %Y}; '
         f"{n} sources cited for this view. Boundaries: Natural Earth.</div></div>",

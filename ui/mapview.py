@@ -47,7 +47,7 @@ def _inside_selection(atlas: Atlas, clicked: dict) -> bool:
 
 def show_map(atlas: Atlas, scene: Scene, shapes: dict, assets: tuple[str, str]) -> None:
     """The map: a stable base plus this view's layers, so the view and toggles survive."""
-    height = 760 if scene.view.present else 680
+    height = 510 if scene.view.present else 680
     base = mapping.base_map(atlas.countries, scene.palette, assets, height=height)
     layers = mapping.view_layers(scene, shapes)
     if scene.view.basemap:
