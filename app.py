@@ -76,10 +76,11 @@ if view.present and not view.country:  # presenting the region: the map takes th
     map_area, panel_area = st.container(), None
 else:
     map_area, panel_area = st.columns([2.8, 1.2], gap="small")
+changed = briefing.changes_in_view(atlas, scene)
 with map_area:
-    mapview.show_map(atlas, scene, shapes, assets)
+    mapview.show_map(atlas, scene, shapes, assets, changed)
     briefing.empty_notes(scene)
-    briefing.what_changed(atlas, scene)
+    briefing.what_changed(atlas, scene, changed)
     briefing.share_and_export(atlas, scene, default, shapes, assets)
 if panel_area is not None:
     with panel_area:

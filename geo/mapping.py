@@ -154,14 +154,15 @@ def base_map(countries: gpd.GeoDataFrame, palette: Palette, assets: tuple[str, s
     return m
 
 
-def view_layers(scene: Scene, shapes: dict[str, dict], *,
-                arcs: bool = True) -> list[folium.FeatureGroup]:
+def view_layers(scene: Scene, shapes: dict[str, dict], *, arcs: bool = True,
+                legend_extra: str = "") -> list[folium.FeatureGroup]:
     """The layers a view draws on the base map: countries (with the legend), one layer per
     selected alliance, Cuba's links and the selection outline.
 
-    ``shapes`` maps ISO3 to a GeoJSON geometry.
+    ``shapes`` maps ISO3 to a GeoJSON geometry; ``legend_extra`` (escaped HTML) is appended to
+    the legend for layers the caller adds.
     """
-    groups = [_countries_layer(scene, shapes)]
+    groups = [_countries_layer(scene, shapes, legend_extra)]
     groups += [_alliance_layer(scene, org_id) for org_id in scene.view.alliances
                if org_id in set(scene.chips["org_id"])]
     if arcs and len(scene.arcs):
@@ -214,7 +215,8 @@ def _collection(features: list[dict]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _countries_layer(scene: Scene, shapes: dict[str, dict]) -> folium.FeatureGroup:
+def _countries_layer(scene: Scene, shapes: dict[str, dict],
+                     legend_extra: str = "") -> folium.FeatureGroup:
     """Filled states, a click target at the capital of each small island state, the legend."""
     palette = scene.palette
     group = folium.FeatureGroup(name="Countries", control=False)
@@ -241,7 +243,7 @@ def _countries_layer(scene: Scene, shapes: dict[str, dict]) -> folium.FeatureGro
                                       "weight": 1.5, "color": palette.line},
             tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
         ).add_to(group)
-    Legend(legend_html(scene), large=scene.view.present).add_to(group)
+    Legend(legend_html(scene) + legend_extra, large=scene.view.present).add_to(group)
     return group
 
 
@@ -320,3 +322,29 @@ def standalone_html(m: folium.Map) -> str:
     for _, url in m.default_css:
         html = html.replace(f'<link rel="stylesheet" href="{url}"/>', f"<style>{style}</style>")
     return html
+
+
+def changes_layer(main_change: dict[str, str], shapes: dict[str, dict], since: int,
+                  labels: dict[str, str], colours: dict[str, str]) -> folium.FeatureGroup:
+    """Outlines in a distinct colour for each country that changed since ``since``."""
+    features = [_feature(shapes[iso3], iso3=iso3, kind="state", colour=colours[change],
+                         tooltip=f"Since {since}: {escape(labels[change])}")
+                for iso3, change in main_change.items() if iso3 in shapes]
+    group = folium.FeatureGroup(name=f"Changes since {since}")
+    if features:
+        folium.GeoJson(
+            _collection(features), name=f"Changes since {since}",
+            style_function=lambda f: {"fill": False, "color": f["properties"]["colour"],
+                                      "weight": 4, "opacity": 0.95, "dashArray": "6 4"},
+            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+        ).add_to(group)
+    return group
+
+
+def changes_legend(main_change: dict[str, str], since: int, labels: dict[str, str],
+                   colours: dict[str, str]) -> str:
+    """Legend rows for the change outlines drawn (escaped HTML)."""
+    kinds = [k for k in labels if k in set(main_change.values())]
+    rows = "".join(f'<div><span class="line" style="background:{colours[k]}"></span>'
+                   f"{escape(labels[k])}</div>" for k in kinds)
+    return f"<b>Changed since {since} (dashed outlines)</b>{rows}" if kinds else ""

@@ -157,3 +157,24 @@ def test_vocabularies_have_distinct_colours(mini, default):
     assert len(set(scene.activity_colours.values())) == len(ACTIVITIES)
     assert len(set(scene.org_colours.values())) == len(scene.org_colours)
     assert len(EVIDENCE) == 3
+
+
+def test_changes_are_outlined_in_distinct_colours_with_a_legend(mini, default):
+    from geo.changes import CHANGE_COLOURS, CHANGES, changes, main_change
+
+    found = changes(mini, 2011, 2013, ["ALBA", "MERCOSUR"], ACTIVITIES, EVIDENCE)
+    main = main_change(found)
+    assert main == {"PRY": "suspended", "VEN": "joined"}
+    shapes = mapping.shapes_of(mini.countries)
+    m = mapping.base_map(mini.countries, PALETTE["standard"], ASSETS)
+    mapping.changes_layer(main, shapes, 2011, CHANGES, CHANGE_COLOURS).add_to(m)
+    html = m.get_root().render()
+    assert CHANGE_COLOURS["suspended"] in html and CHANGE_COLOURS["joined"] in html
+    assert CHANGE_COLOURS["left"] not in html
+    legend = mapping.changes_legend(main, 2011, CHANGES, CHANGE_COLOURS)
+    assert legend == (
+        "<b>Changed since 2011 (dashed outlines)</b>"
+        f'<div><span class="line" style="background:{CHANGE_COLOURS["joined"]}"></span>'
+        "Joined (as member, associate or observer)</div>"
+        f'<div><span class="line" style="background:{CHANGE_COLOURS["suspended"]}"></span>'
+        "Suspended, inactive or downgraded</div>")

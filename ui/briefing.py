@@ -176,13 +176,20 @@ def _narrative(row, expanded: bool) -> None:
                 unsafe_allow_html=True)
 
 
-def what_changed(atlas: Atlas, scene: Scene) -> pd.DataFrame | None:
-    """The list of changes between the comparison year and the year shown (None: no compare)."""
+def changes_in_view(atlas: Atlas, scene: Scene) -> pd.DataFrame | None:
+    """What changed between the comparison year and the year shown (None: no comparison)."""
     view = scene.view
     if view.compare is None or view.compare == view.year:
         return None
-    found = changes(atlas, view.compare, view.year, view.alliances, view.activities,
-                    view.evidence)
+    return changes(atlas, view.compare, view.year, view.alliances, view.activities,
+                   view.evidence)
+
+
+def what_changed(atlas: Atlas, scene: Scene, found: pd.DataFrame | None) -> None:
+    """The list of changes drawn on the map."""
+    view = scene.view
+    if found is None:
+        return
     first, last = sorted((view.compare, view.year))
     names = atlas.countries.set_index("iso3")["name_en"]
     with st.expander(f"What changed from {first} to {last} ({len(found)})", expanded=True):
@@ -194,7 +201,6 @@ def what_changed(atlas: Atlas, scene: Scene) -> pd.DataFrame | None:
                 "in": [ACTIVITIES.get(s, s) for s in found["subject"]],
                 "detail": found["detail"]})
             st.dataframe(shown, hide_index=True, width="stretch")
-    return found
 
 
 def empty_notes(scene: Scene) -> None:

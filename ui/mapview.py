@@ -5,11 +5,13 @@ from __future__ import annotations
 from functools import partial
 
 import folium
+import pandas as pd
 import streamlit as st
 from shapely.geometry import Point, shape
 from streamlit_folium import st_folium
 
 from geo import Atlas, mapping
+from geo.changes import CHANGE_COLOURS, CHANGES, main_change
 from geo.scene import Scene
 
 MAP_KEY = "map"
@@ -45,11 +47,22 @@ def _inside_selection(atlas: Atlas, clicked: dict) -> bool:
     return geometry is not None and shape(geometry).buffer(0.3).contains(point)
 
 
-def show_map(atlas: Atlas, scene: Scene, shapes: dict, assets: tuple[str, str]) -> None:
-    """The map: a stable base plus this view's layers, so the view and toggles survive."""
+def show_map(atlas: Atlas, scene: Scene, shapes: dict, assets: tuple[str, str],
+             changed: pd.DataFrame | None = None) -> None:
+    """The map: a stable base plus this view's layers, so the view and toggles survive.
+
+    ``changed`` (from :func:`geo.changes.changes`) adds outlines of what changed.
+    """
     height = 510 if scene.view.present else 680
     base = mapping.base_map(atlas.countries, scene.palette, assets, height=height)
-    layers = mapping.view_layers(scene, shapes)
+    extra, since = None, scene.view.compare
+    if changed is not None and not changed.empty:
+        main = main_change(changed)
+        extra = mapping.changes_layer(main, shapes, since, CHANGES, CHANGE_COLOURS)
+        legend = mapping.changes_legend(main, since, CHANGES, CHANGE_COLOURS)
+    layers = mapping.view_layers(scene, shapes, legend_extra=legend if extra else "")
+    if extra is not None:
+        layers.append(extra)
     if scene.view.basemap:
         online = folium.FeatureGroup(name="Online basemap", control=False)
         folium.TileLayer("OpenStreetMap").add_to(online)
