@@ -23,6 +23,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+LOCAL = ("http://127.0.0.1:", "http://localhost:")
 
 
 def _require_chromium() -> None:
@@ -85,7 +86,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, server):
-    """A fresh page (its own context) with every non-local request aborted and recorded."""
+    """A fresh page (its own context) with every request off this machine aborted and recorded."""
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     page.external_requests = []
@@ -93,7 +94,7 @@ def page(browser, server):
     page.on("pageerror", lambda error: page.errors.append(str(error)))
 
     def gate(route):
-        if route.request.url.startswith(server):
+        if route.request.url.startswith(LOCAL):
             route.continue_()
         else:
             page.external_requests.append(route.request.url)

@@ -1,0 +1,56 @@
+"""The country panel's HTML: every text escaped, only http(s) links."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from geo.panel import records_html, safe_link, status_summary, years_text
+
+HOSTILE = {
+    "record_id": "x-1", "iso3": "GRD", "activity": "peacekeeping", "start_year": 1983,
+    "end_year": pd.NA, "title": "<script>alert(1)</script>",
+    "description": "<img src=x onerror=alert(2)>", "evidence": "alleged",
+    "evidence_note": "\" onmouseover=\"alert(3)",
+    "sources": [{"title": "<b>bold</b>", "url": "javascript:alert(4)"},
+                {"title": "Fine", "url": "https://example.org/a?b=1&c=\"2\""}],
+}
+
+
+def test_hostile_record_text_is_shown_literally():
+    html = records_html(pd.DataFrame([HOSTILE]))
+    assert "<script>" not in html and "<img" not in html and "<b>bold" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html
+    assert "&quot; onmouseover=&quot;alert(3)" in html
+    assert 'href="javascript' not in html
+    assert "&lt;b&gt;bold&lt;/b&gt; (javascript:alert(4))" in html
+    assert ('<a href="https://example.org/a?b=1&amp;c=&quot;2&quot;" target="_blank" '
+            'rel="noopener noreferrer">Fine</a>') in html
+    assert "user-supplied" not in html
+
+
+def test_user_supplied_records_are_marked():
+    html = records_html(pd.DataFrame([{**HOSTILE, "user_supplied": True}]))
+    assert '<span class="badge user">user-supplied</span>' in html
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://a.org", '<a href="https://a.org" target="_blank" rel="noopener noreferrer">t</a>'),
+    ("HTTP://a.org", '<a href="HTTP://a.org" target="_blank" rel="noopener noreferrer">t</a>'),
+    (" javascript:alert(1)", "t ( javascript:alert(1))"),
+    ("data:text/html,<script>", "t (data:text/html,&lt;script&gt;)"),
+    ("//evil.org", "t (//evil.org)"),
+])
+def test_only_http_links_become_links(url, expected):
+    assert safe_link(url, "t") == expected
+
+
+def test_years_and_status_summary():
+    assert [years_text(1979, 1990), years_text(2003, pd.NA), years_text(2020, 2020)] == [
+        "1979–1990", "2003–", "2020"]
+    statuses = pd.DataFrame({"org_id": ["OAS", "ALBA", "MERCOSUR"],
+                             "status": ["member", "member", "suspended"]})
+    assert status_summary(statuses, 2017) == ("In 2017: member of ALBA, OAS; suspended in "
+                                              "MERCOSUR.")
+    assert status_summary(statuses.iloc[0:0], 1960) == "In 1960: in none of the alliances."
