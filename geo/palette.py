@@ -39,7 +39,7 @@ PALETTE = {
     # ColorBrewer YlGnBu behind a near-white zero class; a deep red (RdBu) for Cuba.
     "standard": Palette(sea="#d4e4ef", land="#e8e4dc", land_line="#c6bfb2", line="#5f6b73",
                         line_weight=0.7,
-                        ramp=("#fbfbf7", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"),
+                        ramp=("#fbfbf7", "#c7e9b4", "#7fcdbb", "#1d91c0", "#225ea8", "#0c2c84"),
                         cuba="#b2182b", cuba_line="#000000", highlight="#000000",
                         text="#1d1d1d"),
     # ColorBrewer Greys on white with black borders; Okabe-Ito orange for Cuba.

@@ -169,3 +169,13 @@ def test_the_era_narratives_and_their_sources_are_shown():
     text = markdown(app)
     assert "**The ALBA years** (2004–2015)" in text
     assert "Sources: <a href=\"https://" in text
+
+
+def test_play_starts_over_from_the_first_year_and_pauses():
+    app = start()
+    app.button(key="play").click().run()
+    assert app.session_state["playing"] is True
+    assert app.slider(key="year").value == 1959
+    assert app.button(key="play").label == "⏸ Pause"
+    app.button(key="play").click().run()
+    assert app.session_state["playing"] is False
