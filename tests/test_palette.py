@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pytest
 
@@ -39,7 +41,7 @@ def delta_e(a: str, b: str, simulation: str) -> float:
 @pytest.mark.parametrize("name", sorted(PALETTE))
 def test_count_classes_get_darker_step_by_step_for_every_viewer(name, simulation):
     lightness = [lab(c, simulation)[0] for c in PALETTE[name].ramp]
-    assert all(a - b >= 8 for a, b in zip(lightness, lightness[1:], strict=False)), lightness
+    assert all(a - b >= 8 for a, b in pairwise(lightness)), lightness
 
 
 @pytest.mark.parametrize("simulation", sorted(SIMULATIONS))
