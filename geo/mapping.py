@@ -126,11 +126,13 @@ def base_map(countries: gpd.GeoDataFrame, palette: Palette, assets: tuple[str, s
              height: int = 640) -> folium.Map:
     """The stable map: the region in view, the sea, quiet context land; Leaflet from ``assets``.
 
-    ``assets`` is (script URL, stylesheet URL) of a locally served Leaflet.
+    ``assets`` is (script URL, stylesheet URL) of a locally served Leaflet. Leaflet's keyboard
+    handler is off: it focuses the map on click, which scrolls the page when the map is partly
+    out of view and turns the click into a drag (keyboard users have the country search box).
     """
     m = folium.Map(location=[-8, -76], zoom_start=3, tiles=None, zoom_snap=0.25,
                    zoom_delta=0.5, min_zoom=2, max_zoom=9, height=height,
-                   world_copy_jump=False)
+                   world_copy_jump=False, keyboard=False)
     m.default_js = [("leaflet", assets[0])]
     m.default_css = [("leaflet_css", assets[1])]
     m.get_root().header.add_child(Element(

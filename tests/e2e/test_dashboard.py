@@ -39,7 +39,19 @@ def open_dashboard(page: Page, url: str) -> Frame:
     frame = next(f for f in page.frames if "streamlit_folium" in f.url)
     frame.wait_for_function(f"() => window.map && ({DRAWN})().length >= {len(ALL_SHAPES)}",
                             timeout=60_000)
+    settle(page)
     return frame
+
+
+def settle(page: Page) -> None:
+    """Wait until the script has finished running and the map has stopped moving on the page."""
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
+    boxes = [None, None]
+    for _ in range(60):
+        boxes = [boxes[1], page.locator(MAP_FRAME).bounding_box()]
+        if boxes[0] == boxes[1]:
+            return
+        page.wait_for_timeout(250)
 
 
 def click_map(page: Page, frame: Frame, lon: float, lat: float) -> None:
