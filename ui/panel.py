@@ -41,20 +41,22 @@ def _records_section(atlas: Atlas, scene: Scene, iso3: str) -> None:
         st.write("Cuba is the subject of the atlas: its partners' panels list the cooperation.")
         return
     view = scene.view
+    every = atlas.cooperation(country=iso3)
+    if len(every):
+        st.markdown(f"**Cuban cooperation over time** ({len(every)} records, all years)")
+        st.altair_chart(records_timeline(every, atlas.last_year))
     st.toggle("Show all records (every year, activity and grade)", key="all_records")
     if view.all_records:
-        records = atlas.cooperation(country=iso3)
+        records = every
         heading = f"All Cuban cooperation records ({len(records)})"
     else:
         records = scene.records[scene.records["iso3"] == iso3]
         heading = f"Cuban cooperation in {view.year}, filtered ({len(records)})"
     st.markdown(f"**{heading}**")
     if records.empty:
-        total = len(atlas.cooperation(country=iso3))
+        total = len(every)
         st.info(f"No record matches the filters in {view.year}; {total} record(s) in all "
                 "for this country." if total else "No sourced cooperation record for this "
                 "country.")
     else:
-        if view.all_records and len(records) > 1:
-            st.altair_chart(records_timeline(records, atlas.last_year))
         st.markdown(records_html(records), unsafe_allow_html=True)

@@ -141,3 +141,18 @@ def test_changing_the_year_recolours_without_resetting_the_view(page, server):
     assert frame.evaluate("() => window.map.getZoom()") == 5
     assert abs(centre[0] - 12) < 0.01 and abs(centre[1] + 72) < 0.01
     assert page.errors == []
+
+
+def test_a_territory_explains_itself_and_the_sea_clears_the_selection(page, server):
+    frame = open_dashboard(page, f"{server}/?country=VEN")
+    expect(panel_heading(page)).to_have_text("Venezuela", timeout=20_000)
+    san_juan = ATLAS.countries.set_index("iso3").loc["PRI", ["capital_lon", "capital_lat"]]
+    click_map(page, frame, float(san_juan.iloc[0]) - 0.3, float(san_juan.iloc[1]) - 0.15)
+    expect(page.get_by_text("Puerto Rico: A non-sovereign territory: the atlas records the 33 "
+                            "CELAC states.")).to_be_visible(timeout=20_000)
+    expect(panel_heading(page)).to_have_text("Venezuela")  # the selection stays
+    click_map(page, frame, -100.0, 8.0)  # the Pacific, clear of the legend
+    expect(page.get_by_text("No country there: selection cleared.")).to_be_visible(
+        timeout=20_000)
+    expect(panel_heading(page)).to_have_count(0)
+    assert "country=" not in page.url and page.errors == []
