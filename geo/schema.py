@@ -154,6 +154,15 @@ class Membership(Row):
         return self
 
 
+def record_rules(record):
+    """A cooperation record ends no earlier than it starts; an alleged one says why."""
+    if record.end_year is not None and record.end_year < record.start_year:
+        raise ValueError(f"end_year {record.end_year} is before start_year {record.start_year}")
+    if record.evidence == "alleged" and not record.evidence_note:
+        raise ValueError("an alleged record needs an evidence_note saying why")
+    return record
+
+
 class Cooperation(Row):
     """``data/cooperation.csv``: one episode of Cuban cooperation with one partner."""
 
@@ -168,13 +177,7 @@ class Cooperation(Row):
     evidence_note: OptionalText = None
     sources: SourceIds
 
-    @model_validator(mode="after")
-    def _consistent(self):
-        if self.end_year is not None and self.end_year < self.start_year:
-            raise ValueError(f"end_year {self.end_year} is before start_year {self.start_year}")
-        if self.evidence == "alleged" and not self.evidence_note:
-            raise ValueError("an alleged record needs an evidence_note saying why")
-        return self
+    _consistent = model_validator(mode="after")(record_rules)
 
 
 class Era(Row):

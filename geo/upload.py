@@ -42,6 +42,7 @@ from geo.schema import (
     Year,
     _blank_to_none,
     _vocabulary,
+    record_rules,
 )
 from geo.vocab import ACTIVITIES, EVIDENCE
 
@@ -512,13 +513,7 @@ class Upload(Row):
     source_title: Annotated[Annotated[str, Field(max_length=300)] | None,
                             BeforeValidator(_blank_to_none), AfterValidator(_printable)] = None
 
-    @model_validator(mode="after")
-    def _consistent(self):
-        if self.end_year is not None and self.end_year < self.start_year:
-            raise ValueError(f"end_year {self.end_year} is before start_year {self.start_year}")
-        if self.evidence == "alleged" and not self.evidence_note:
-            raise ValueError("an alleged record needs an evidence_note saying why")
-        return self
+    _consistent = model_validator(mode="after")(record_rules)
 
 
 def _frame(rows: list[dict], atlas: Atlas) -> pd.DataFrame:
