@@ -1,0 +1,193 @@
+"""Serving: .streamlit/config.toml for a shared deployment, and what the real server sends.
+
+The file's security-relevant values are asserted exactly; Streamlit itself must read them
+(each key is a real option of the installed version); and a real server, started as in the
+end-to-end tests, is asked over HTTP and its websocket what a browser or an attacker would get.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.error
+import urllib.request
+
+import pytest
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.NewSession_pb2 import Config
+
+from geo.upload import MAX_BYTES
+from tests.e2e.conftest import ROOT, _free_port, start_server
+
+CONFIG = ROOT / ".streamlit" / "config.toml"
+EXPECTED = {
+    "browser.gatherUsageStats": False,
+    "server.headless": True,
+    "server.enableStaticServing": True,
+    "server.enableXsrfProtection": True,
+    "server.enableCORS": True,  # CORS *protection* on: no cross-origin sharing
+    "server.corsAllowedOrigins": [],
+    "server.maxUploadSize": 5,
+    "server.fileWatcherType": "none",
+    "server.runOnSave": False,
+    "client.showErrorDetails": "none",
+    "client.showErrorLinks": False,
+    "client.toolbarMode": "minimal",
+    "runner.fastReruns": True,
+}
+EVIL = "http://evil.example"
+
+
+def settings() -> dict[str, object]:
+    table = tomllib.loads(CONFIG.read_text("utf-8"))
+    return {f"{section}.{key}": value for section, options in table.items()
+            for key, value in options.items()}
+
+
+def test_the_config_sets_exactly_the_reviewed_values():
+    found = settings()
+    assert {key: found.get(key) for key in EXPECTED} == EXPECTED
+
+
+def test_the_upload_cap_is_above_the_apps_own_limit_so_its_message_is_shown():
+    assert MAX_BYTES <= settings()["server.maxUploadSize"] * 1_000_000 <= 10 * MAX_BYTES
+
+
+def test_streamlit_reads_every_key_from_this_file(tmp_path):
+    """Every key is an option of the installed Streamlit, and it takes the file's value."""
+    script = ("import json; from streamlit import config; o = config.get_config_options(); "
+              "print(json.dumps({k: [v.value, v.where_defined] for k, v in o.items()}))")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                         text=True, check=True, env={**os.environ, "HOME": str(tmp_path)})
+    options = json.loads(out.stdout)
+    for key, value in EXPECTED.items():
+        assert key in options, f"{key} is not an option of this Streamlit"
+        assert options[key] == [value, str(CONFIG)], key
+
+
+@pytest.fixture(scope="module")
+def server():
+    process, url = start_server()
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def get(url: str, method: str = "GET", headers: dict | None = None, data: bytes | None = None):
+    """(status, headers, body) of one request; HTTP errors are answers too."""
+    request = urllib.request.Request(url, method=method, headers=headers or {}, data=data)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def test_health_check_answers_ok(server):
+    status, _, body = get(f"{server}/_stcore/health")
+    assert (status, body) == (200, b"ok")
+
+
+@pytest.mark.parametrize("method", ["GET", "OPTIONS"])
+@pytest.mark.parametrize("path", ["/_stcore/health", "/_stcore/host-config", "/"])
+def test_another_origin_gets_no_cors_permission(server, path, method):
+    """Streamlit 1.67 with enableCORS=true sends no Access-Control-Allow-Origin to a foreign
+    origin (with enableCORS=false it would send '*')."""
+    status, headers, _ = get(f"{server}{path}", method, {
+        "Origin": EVIL, "Access-Control-Request-Method": "GET"})
+    assert status in (200, 204, 405)  # OPTIONS: 204 on /_stcore/health, 405 elsewhere
+    assert headers.get("Access-Control-Allow-Origin") is None
+    assert headers.get("Access-Control-Allow-Credentials") is None
+
+
+def test_an_upload_without_the_xsrf_token_is_refused(server):
+    status, _, body = get(f"{server}/_stcore/upload_file/some-session/some-file", "PUT",
+                          {"Origin": EVIL, "Content-Type": "text/csv"}, b"country\nVEN\n")
+    assert status == 403
+    assert b"XSRF" in body
+
+
+def test_leaflet_is_served_locally_as_javascript(server):
+    status, headers, body = get(f"{server}/app/static/vendor/leaflet/leaflet.js")
+    assert status == 200
+    assert headers.get_content_type() in ("application/javascript", "text/javascript")
+    assert headers.get("X-Content-Type-Options") == "nosniff"
+    assert b"Leaflet" in body[:200]
+
+
+async def _first_run(url: str, origin: str | None = None) -> list[ForwardMsg]:
+    """Open the app's websocket from ``origin`` and collect the messages of its first run."""
+    stream = "ws" + url.removeprefix("http") + "/_stcore/stream"
+    async with websockets.connect(stream, subprotocols=["streamlit"], origin=origin,
+                                  max_size=None, open_timeout=20) as ws:
+        msg = BackMsg()
+        msg.rerun_script.query_string = ""
+        await ws.send(msg.SerializeToString())
+        messages = []
+        while True:
+            message = ForwardMsg.FromString(await asyncio.wait_for(ws.recv(), 60))
+            messages.append(message)
+            if message.WhichOneof("type") == "script_finished":
+                return messages
+
+
+def test_a_websocket_from_another_origin_is_refused(server):
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        asyncio.run(_first_run(server, EVIL))
+    assert refused.value.response.status_code == 403
+
+
+def test_the_page_gets_the_minimal_toolbar_and_the_upload_cap(server):
+    messages = asyncio.run(_first_run(server, server))  # same origin, as the browser
+    config = next(m.new_session.config for m in messages if m.HasField("new_session"))
+    assert config.toolbar_mode == Config.ToolbarMode.MINIMAL
+    assert not config.gather_usage_stats
+    assert config.show_error_links == Config.ShowErrorLinks.SHOW_ERROR_LINKS_FALSE
+    uploaders = [m.delta.new_element.file_uploader for m in messages
+                 if m.HasField("delta") and m.delta.new_element.HasField("file_uploader")]
+    assert uploaders, "the records upload is on the page"
+    assert {u.max_upload_size_mb for u in uploaders} == {5}
+    assert not any(m.delta.new_element.HasField("exception") for m in messages
+                   if m.HasField("delta"))
+
+
+def test_a_crash_shows_viewers_no_type_message_or_traceback(tmp_path):
+    """With this config, an uncaught exception reaches the page as a generic message only."""
+    (tmp_path / ".streamlit").mkdir()
+    shutil.copy(CONFIG, tmp_path / ".streamlit" / "config.toml")
+    (tmp_path / "crash.py").write_text('raise ValueError("secret detail in /srv/app.py")\n')
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "crash.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1"], cwd=tmp_path,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while get_or_none(f"{url}/_stcore/health") != 200:
+            assert time.monotonic() < deadline, "the crash app did not start"
+            time.sleep(0.3)
+        messages = asyncio.run(_first_run(url, url))
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    shown = [m.delta.new_element.exception for m in messages
+             if m.HasField("delta") and m.delta.new_element.HasField("exception")]
+    assert len(shown) == 1
+    assert "secret" not in str(shown[0]) and "ValueError" not in str(shown[0])
+    assert list(shown[0].stack_trace) == []
+
+
+def get_or_none(url: str) -> int | None:
+    try:
+        return get(url)[0]
+    except OSError:
+        return None
