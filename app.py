@@ -12,9 +12,7 @@ import streamlit as st
 from geo import DATA_DIR, Atlas, load_atlas
 from geo.assets import install_leaflet, leaflet_urls
 from geo.mapping import shapes_of
-from geo.scene import Scene, build_scene
-from geo.view import View
-from ui import briefing, controls, mapview, panel, state, uploads
+from ui import briefing, cache, controls, mapview, panel, state, uploads
 
 st.set_page_config(page_title="Alliance Atlas", page_icon="🗺️", layout="wide")
 
@@ -38,12 +36,6 @@ def get_assets(base_url: str) -> tuple[str, str]:
     return leaflet_urls(base_url)
 
 
-@st.cache_data(max_entries=256)
-def get_scene(data_dir: str, view: View) -> Scene:
-    """The scene for a view of the curated data: pure, so cached by (data, view)."""
-    return build_scene(get_atlas(data_dir), view)
-
-
 data_dir = os.environ.get("ATLAS_DATA_DIR", str(DATA_DIR))
 curated = get_atlas(data_dir)
 assets = get_assets(st.get_option("server.baseUrlPath") or "")
@@ -55,7 +47,7 @@ controls.controls(curated)
 atlas = uploads.session_atlas(curated)
 view = state.current_view(default)
 state.sync_url(view, default)
-scene = get_scene(data_dir, view) if atlas is curated else build_scene(atlas, view)
+scene = cache.scene(atlas, view)
 
 if view.present:
     briefing.title_block(atlas, scene)

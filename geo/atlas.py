@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ class Atlas:
     ``organisations``, ``memberships``, ``records`` (cooperation) and ``sources`` are DataFrames;
     ``eras`` (the timeline's era bands, by ``start_year``) and ``narratives`` (short era texts,
     by ``order``) are DataFrames too, with ``end_year`` empty when ongoing.
+    ``version`` names the data it was built from (folder and content digest): caches key on it.
     Membership, cooperation, era and narrative rows carry ``sources``: a list of ``{source_id,
     title, url, publisher}`` dicts resolved from ``data/sources.csv``.
     """
@@ -52,6 +54,7 @@ class Atlas:
     problems: tuple[Problem, ...] = ()
     eras: pd.DataFrame = field(default_factory=lambda: _empty_frame(Era))
     narratives: pd.DataFrame = field(default_factory=lambda: _empty_frame(Narrative))
+    version: str = ""
     status_table: pd.DataFrame = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -278,7 +281,16 @@ def load_atlas(data_dir: Path | str = DATA_DIR) -> Atlas:
         problems=tuple(sorted(problems)),
         eras=_spans(_frame(eras, Era, by_id), "start_year"),
         narratives=_spans(_frame(texts, Narrative, by_id), "order"),
+        version=_version(data_dir),
     )
+
+
+def _version(data_dir: Path) -> str:
+    """The folder and a digest of every file in it: equal versions mean equal atlases."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in data_dir.iterdir() if p.is_file()):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"{data_dir.resolve()}@{digest.hexdigest()[:16]}"
 
 
 def _frame(rows: list[dict], model, sources: dict[str, dict]) -> pd.DataFrame:

@@ -9,7 +9,6 @@ import altair as alt
 import pandas as pd
 
 from geo.atlas import Atlas
-from geo.dates import as_of
 from geo.palette import qualitative
 from geo.vocab import ACTIVITIES, STATUSES
 
@@ -17,8 +16,9 @@ STATUS_COLOURS = {"member": "#2c7fb8", "associate": "#7fcdbb", "observer": "#bdb
                   "suspended": "#d95f02", "inactive": "#8c6d31"}
 
 
-def membership_timeline(history: pd.DataFrame, year: int, until: date) -> alt.Chart:
-    """One row per organisation, one bar per episode coloured by status; a rule at ``year``.
+def membership_timeline(history: pd.DataFrame, until: date) -> alt.LayerChart:
+    """One row per organisation, one bar per episode coloured by status (a layered chart, so
+    :func:`with_year` can mark a year on it).
 
     ``history`` is :meth:`geo.Atlas.history` for one country; open episodes run to ``until``.
     """
@@ -41,9 +41,7 @@ def membership_timeline(history: pd.DataFrame, year: int, until: date) -> alt.Ch
                         legend=alt.Legend(orient="bottom")),
         tooltip=["organisation", "status", "dates"],
     )
-    rule = alt.Chart(pd.DataFrame({"year": [as_of(year)]})).mark_rule(
-        color="#000", strokeDash=[4, 3]).encode(x="year:T")
-    return alt.layer(base, rule).properties(height=alt.Step(20))
+    return alt.layer(base).properties(height=alt.Step(20))
 
 
 def _activity_scale(activities: list[str]) -> alt.Scale:
@@ -71,9 +69,9 @@ def records_timeline(records: pd.DataFrame, until: int) -> alt.Chart:
     ).properties(height=alt.Step(18))
 
 
-def region_timeline(atlas: Atlas, activities: Iterable[str], evidence: Iterable[str],
-                    year: int) -> alt.Chart:
-    """Records active per year, stacked by activity, over the era bands; a rule at ``year``."""
+def region_timeline(atlas: Atlas, activities: Iterable[str],
+                    evidence: Iterable[str]) -> alt.LayerChart:
+    """Records active per year, stacked by activity, over the era bands."""
     activities, evidence = list(activities), list(evidence)
     records = atlas.cooperation(activities=activities, evidence=evidence)
     years = range(atlas.first_year, atlas.last_year + 1)
@@ -100,6 +98,14 @@ def region_timeline(atlas: Atlas, activities: Iterable[str], evidence: Iterable[
         color=alt.Color("activity:N", title="Activity", scale=_activity_scale(present),
                         legend=alt.Legend(orient="bottom", columns=3)),
         tooltip=["year:Q", "activity:N", "records:Q"])
-    rule = alt.Chart(pd.DataFrame({"year": [year]})).mark_rule(
-        color="#000", strokeDash=[4, 3]).encode(x="year:Q")
-    return alt.layer(bands, stacked, labels, rule).properties(height=230)
+    return alt.layer(bands, stacked, labels).properties(height=230)
+
+
+def with_year(spec: dict, year: int, temporal: bool) -> dict:
+    """A layered chart's Vega-Lite ``spec`` with a dashed rule at ``year`` (1 July when the x
+    axis is temporal), added to the spec rather than rebuilt: cached specs stay reusable."""
+    datum = {"year": year, "month": 7, "date": 1} if temporal else year
+    rule = {"mark": {"type": "rule", "color": "#000", "strokeDash": [4, 3]},
+            "encoding": {"x": {"datum": datum, "type": "temporal" if temporal
+                               else "quantitative"}}}
+    return {**spec, "layer": [*spec["layer"], rule]}

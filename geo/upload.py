@@ -20,6 +20,7 @@ import codecs
 import csv
 import dataclasses
 import difflib
+import hashlib
 import io
 import re
 import unicodedata
@@ -150,7 +151,9 @@ def overlay(atlas: Atlas, records: pd.DataFrame) -> Atlas:
         curated = pd.concat([curated, added], ignore_index=True)
     else:
         curated = curated.copy()
-    return dataclasses.replace(atlas, records=curated)
+    digest = hashlib.sha256(repr(records.drop(columns="row", errors="ignore").to_dict(
+        "records")).encode()).hexdigest()[:16]
+    return dataclasses.replace(atlas, records=curated, version=f"{atlas.version}+upload@{digest}")
 
 
 # --- reading the bytes: CSV in any usual encoding and delimiter, or .xlsx ---------------------

@@ -9,10 +9,10 @@ import streamlit as st
 
 from geo import ACTIVITIES, Atlas, cited_sources, export, mapping
 from geo.changes import CHANGES, changes
-from geo.charts import region_timeline
 from geo.panel import safe_link
 from geo.scene import Scene, describe
 from geo.view import View
+from ui.cache import chart
 from ui.state import share_url
 
 PRESENT_CSS = """<style>
@@ -144,11 +144,11 @@ def _standalone(atlas: Atlas, scene: Scene, shapes: dict, assets: tuple[str, str
 def timeline_and_narratives(atlas: Atlas, scene: Scene) -> None:
     """Records per year by activity over the era bands, beside the narratives of the era."""
     view = scene.view
-    chart, text = st.columns([3, 2], gap="medium")
-    with chart:
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
         st.markdown("**Cuban cooperation over time** (records active each year, filtered)")
-        st.altair_chart(region_timeline(atlas, view.activities, view.evidence, view.year))
-    with text:
+        chart(atlas, "region", view.activities, view.evidence, year=view.year)
+    with right:
         era = atlas.era_of(view.year)
         eras = atlas.eras.set_index("era_id")
         if era:

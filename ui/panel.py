@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from geo import Atlas
-from geo.charts import membership_timeline, records_timeline
 from geo.panel import membership_table, records_html, status_summary
 from geo.scene import Scene
+from ui.cache import chart
 
 
 def country_panel(atlas: Atlas, scene: Scene) -> None:
@@ -29,7 +29,7 @@ def country_panel(atlas: Atlas, scene: Scene) -> None:
     if history.empty:
         st.write("No membership episode recorded.")
     else:
-        st.altair_chart(membership_timeline(history, scene.view.year, atlas.reviewed))
+        chart(atlas, "membership", iso3, year=scene.view.year)
         with st.expander("Membership episodes with dates and sources"):
             st.dataframe(membership_table(history, atlas.organisations), hide_index=True,
                          column_config={"source": st.column_config.LinkColumn("source")})
@@ -44,7 +44,7 @@ def _records_section(atlas: Atlas, scene: Scene, iso3: str) -> None:
     every = atlas.cooperation(country=iso3)
     if len(every):
         st.markdown(f"**Cuban cooperation over time** ({len(every)} records, all years)")
-        st.altair_chart(records_timeline(every, atlas.last_year))
+        chart(atlas, "records", iso3)
     st.toggle("Show all records (every year, activity and grade)", key="all_records")
     if view.all_records:
         records = every

@@ -1,0 +1,52 @@
+"""Timelines as Vega-Lite specs: the data they carry and the year rule added to a cached spec."""
+
+from __future__ import annotations
+
+from geo import ACTIVITIES, EVIDENCE
+from geo.charts import (
+    STATUS_COLOURS,
+    membership_timeline,
+    records_timeline,
+    region_timeline,
+    with_year,
+)
+
+
+def rows(spec: dict) -> list[list[dict]]:
+    return list(spec["datasets"].values())
+
+
+def test_membership_timeline_has_one_bar_per_episode_coloured_by_status(mini):
+    spec = membership_timeline(mini.history("PRY"), mini.reviewed).to_dict()
+    (bars,) = rows(spec)
+    assert [(b["organisation"], b["status"]) for b in bars] == [
+        ("CELAC", "member"), ("MERCOSUR", "member"), ("MERCOSUR", "suspended"),
+        ("MERCOSUR", "member")]
+    colour = spec["layer"][0]["encoding"]["color"]["scale"]
+    assert colour == {"domain": ["member", "suspended"],
+                      "range": [STATUS_COLOURS["member"], STATUS_COLOURS["suspended"]]}
+
+
+def test_records_timeline_spans_each_record_inclusive_of_its_last_year(mini):
+    spec = records_timeline(mini.cooperation(country="VEN"), mini.last_year).to_dict()
+    (bars,) = rows(spec)
+    assert sorted((b["from"], b["to"]) for b in bars) == [(2003, 2027), (2008, 2027)]
+
+
+def test_region_timeline_counts_records_per_year_and_activity(mini):
+    spec = region_timeline(mini, ACTIVITIES, EVIDENCE).to_dict()
+    counts = {(r["year"], r["activity"]): r["records"] for r in rows(spec)[1]}
+    assert counts[(1985, "Military advisers")] == 1
+    assert counts[(2010, "Medical diplomacy")] == 1
+    assert (1970, "Military advisers") not in counts
+    only_alleged = region_timeline(mini, ACTIVITIES, ["alleged"]).to_dict()
+    assert {r["activity"] for r in rows(only_alleged)[1]} == {"Peacekeeping"}
+
+
+def test_the_year_rule_is_added_without_touching_the_cached_spec(mini):
+    spec = region_timeline(mini, ACTIVITIES, EVIDENCE).to_dict()
+    marked = with_year(spec, 1983, temporal=False)
+    assert len(marked["layer"]) == len(spec["layer"]) + 1
+    assert marked["layer"][-1]["encoding"]["x"] == {"datum": 1983, "type": "quantitative"}
+    dated = with_year(spec, 1983, temporal=True)["layer"][-1]["encoding"]["x"]
+    assert dated == {"datum": {"year": 1983, "month": 7, "date": 1}, "type": "temporal"}

@@ -1,0 +1,40 @@
+"""Caches of pure work, keyed by the atlas's version string (never by hashing its frames)."""
+
+from __future__ import annotations
+
+from operator import attrgetter
+
+import streamlit as st
+
+from geo import Atlas
+from geo.charts import membership_timeline, records_timeline, region_timeline, with_year
+from geo.scene import Scene, build_scene
+from geo.view import View
+
+BY_VERSION = {Atlas: attrgetter("version")}
+CHARTS = {
+    "membership": lambda atlas, iso3: membership_timeline(atlas.history(iso3), atlas.reviewed),
+    "records": lambda atlas, iso3: records_timeline(atlas.cooperation(country=iso3),
+                                                    atlas.last_year),
+    "region": region_timeline,
+}
+
+
+@st.cache_data(max_entries=256, hash_funcs=BY_VERSION, show_spinner=False)
+def scene(atlas: Atlas, view: View) -> Scene:
+    """What the map draws for ``view``."""
+    return build_scene(atlas, view)
+
+
+@st.cache_data(max_entries=1024, hash_funcs=BY_VERSION, show_spinner=False)
+def _spec(atlas: Atlas, name: str, *args) -> dict:
+    return CHARTS[name](atlas, *args).to_dict()
+
+
+def chart(atlas: Atlas, name: str, *args, year: int | None = None) -> None:
+    """Draw one of ``CHARTS`` from its cached Vega-Lite spec (Altair is slow to build), with a
+    rule at ``year`` when given."""
+    spec = _spec(atlas, name, *args)
+    if year is not None:
+        spec = with_year(spec, year, temporal=name == "membership")
+    st.vega_lite_chart(spec)
