@@ -4,15 +4,27 @@ The base map (sea, context land, assets, view) never changes with the filters, s
 browser keeps its view and layer toggles; everything that does change is returned by
 :func:`view_layers` as feature groups drawn on top of it. Every clickable feature carries
 ``iso3`` and ``kind`` so a click can be turned into a selection.
+
+The map is rebuilt and sent whole on every rerun, so it is kept light: coordinates are rounded
+to :data:`DECIMALS` (about 100 m, under the 0.01° simplification of the geometry), features
+carry only the properties the browser uses (styles live in each layer's style function, which
+folium turns into one switch per layer), and every element renders lazily, once, without
+branca's default of compiling each rendered script again as a Jinja template (see
+:class:`_Lean`).
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from functools import partial
 from html import escape
 
 import folium
 import geopandas as gpd
-from branca.element import Element, MacroElement
+import numpy as np
+import shapely
+from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from geo.assets import leaflet_inline
@@ -25,6 +37,7 @@ CONTEXT_NOTE = {
     "territory": "A non-sovereign territory: the atlas records the 33 CELAC states.",
     "context": "Neighbouring land, drawn for context.",
 }
+DECIMALS = 3  # coordinates sent to the browser: 1e-3 degrees, about 110 m (< 1 px at zoom 9)
 STATUS_LABEL = {"member": "full member", "associate": "associate", "observer": "observer",
                 "suspended": "suspended", "inactive": "inactive"}
 
@@ -55,7 +68,84 @@ div.leaflet-container {{ background: {sea}; font: 12px/1.3 system-ui, sans-serif
 """
 
 
-class Legend(MacroElement):
+class _Deferred(Element):
+    """Rendered text, produced when the page is rendered and inserted as it is."""
+
+    def __init__(self, make: Callable[[], str]):
+        super().__init__()
+        self._make = make
+
+    def render(self, **kwargs) -> str:
+        return self._make()
+
+
+class _Lean(MacroElement):
+    """A MacroElement whose header, html and script are rendered only when the page is.
+
+    branca's ``MacroElement.render`` renders each macro at once and wraps the result in an
+    ``Element``, which compiles it as a Jinja template: for a GeoJSON layer that means
+    serialising the data and lexing the whole result again on every rerun, although
+    ``st_folium`` builds its script from the macros directly. Here the figure gets a
+    :class:`_Deferred` part instead (same names, same order), so the standalone page is
+    unchanged and the component's arguments cost one rendering. (That second pass is also
+    how folium resolves elements used as style values, such as fill patterns: nothing here
+    uses them.)
+    """
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "You cannot render this Element outside a Figure."
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            if (macro := macros.get(part)) is not None:
+                getattr(figure, part).add_child(_Deferred(partial(macro, self, kwargs)),
+                                                name=self.get_name())
+        for element in self._children.values():
+            if type(element).render is MacroElement.render:  # folium's plain helpers too
+                _Lean.render(element, **kwargs)
+            else:
+                element.render(**kwargs)
+
+
+class _Map(folium.Map, _Lean):
+    pass
+
+
+class _FeatureGroup(folium.FeatureGroup, _Lean):
+    pass
+
+
+class _GeoJson(folium.GeoJson, _Lean):
+    """folium's GeoJson, rendered lazily; given ``bounds`` ([[south, west], [north, east]]),
+    ``get_bounds`` does not walk every coordinate in Python."""
+
+    def __init__(self, data, *, bounds: list[list[float]] | None = None, **kwargs):
+        super().__init__(data, **kwargs)
+        self._bounds = bounds
+
+    def _get_self_bounds(self) -> list[list[float | None]]:
+        return self._bounds if self._bounds is not None else super()._get_self_bounds()
+
+
+class _Tooltip(folium.GeoJsonTooltip, _Lean):
+    pass
+
+
+def _geojson(geometries) -> tuple[list[dict], list[list[float]] | None]:
+    """Shapely geometries as GeoJSON dicts with coordinates rounded to :data:`DECIMALS` (shared
+    borders stay shared: both sides round alike), and their bounds [[south, west], [north,
+    east]] (None when there is nothing). GEOS writes the GeoJSON: much faster than
+    ``__geo_interface__``."""
+    geometries = shapely.transform(np.asarray(geometries, dtype=object),
+                                   lambda xy: np.round(xy, DECIMALS))
+    bounds = None
+    if len(geometries) and not shapely.is_empty(geometries).all():
+        west, south, east, north = shapely.total_bounds(geometries)
+        bounds = [[float(south), float(west)], [float(north), float(east)]]
+    return json.loads("[" + ",".join(shapely.to_geojson(geometries)) + "]"), bounds
+
+
+class Legend(_Lean):
     """An HTML legend drawn as a Leaflet control; a newer legend replaces the previous one."""
 
     _template = Template("""
@@ -90,7 +180,7 @@ class Legend(MacroElement):
         return parent.get_name()
 
 
-class RememberingLayerControl(folium.LayerControl):
+class RememberingLayerControl(folium.LayerControl, _Lean):
     """A layer control that keeps the user's overlay choices when the layers are redrawn.
 
     Leaflet's control fires ``overlayadd``/``overlayremove``; the choices the user made by
@@ -130,27 +220,28 @@ def base_map(countries: gpd.GeoDataFrame, palette: Palette, assets: tuple[str, s
     handler is off: it focuses the map on click, which scrolls the page when the map is partly
     out of view and turns the click into a drag (keyboard users have the country search box).
     """
-    m = folium.Map(location=[-8, -76], zoom_start=3, tiles=None, zoom_snap=0.25,
-                   zoom_delta=0.5, min_zoom=2, max_zoom=9, height=height,
-                   world_copy_jump=False, keyboard=False)
+    m = _Map(location=[-8, -76], zoom_start=3, tiles=None, zoom_snap=0.25,
+             zoom_delta=0.5, min_zoom=2, max_zoom=9, height=height,
+             world_copy_jump=False, keyboard=False)
     m.default_js = [("leaflet", assets[0])]
     m.default_css = [("leaflet_css", assets[1])]
     m.get_root().header.add_child(Element(
         f"<style>{CSS.format(sea=palette.sea, text=palette.text)}</style>"))
     context = countries[countries["kind"] != "state"]
+    geometries, bounds = _geojson(context.geometry.to_numpy())
     features = [{
         "type": "Feature", "geometry": geometry,
         "properties": {"iso3": iso3, "kind": kind, "name": name,
                        "tooltip": f"<b>{escape(name)}</b><br>{escape(CONTEXT_NOTE[kind])}"},
     } for iso3, kind, name, geometry in zip(
         context["iso3"], context["kind"], context["name_en"],
-        context.geometry.map(lambda g: g.__geo_interface__), strict=True)]
-    folium.GeoJson(
+        geometries, strict=True)]
+    land = {"fillColor": palette.land, "color": palette.land_line, "weight": 0.6,
+            "fillOpacity": 1}
+    _GeoJson(
         {"type": "FeatureCollection", "features": features}, name="Context land",
-        control=False,
-        style_function=lambda _: {"fillColor": palette.land, "color": palette.land_line,
-                                  "weight": 0.6, "fillOpacity": 1},
-        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+        control=False, style_function=lambda _: land, bounds=bounds,
+        tooltip=_Tooltip(fields=["tooltip"], labels=False),
     ).add_to(m)
     m.fit_bounds(REGION_BOUNDS)
     return m
@@ -180,10 +271,10 @@ def layer_control() -> folium.LayerControl:
 
 
 def shapes_of(countries: gpd.GeoDataFrame) -> dict[str, dict]:
-    """ISO3 → GeoJSON geometry of each state (computed once, reused by every view)."""
+    """ISO3 → GeoJSON geometry of each state (computed once, reused by every view), with
+    coordinates rounded to :data:`DECIMALS`."""
     states = countries[countries["kind"] == "state"]
-    return {iso3: geometry.__geo_interface__
-            for iso3, geometry in zip(states["iso3"], states.geometry, strict=True)}
+    return dict(zip(states["iso3"], _geojson(states.geometry.to_numpy())[0], strict=True))
 
 
 def legend_html(scene: Scene) -> str:
@@ -221,37 +312,37 @@ def _countries_layer(scene: Scene, shapes: dict[str, dict],
                      legend_extra: str = "") -> folium.FeatureGroup:
     """Filled states, a click target at the capital of each small island state, the legend."""
     palette = scene.palette
-    group = folium.FeatureGroup(name="Countries", control=False)
+    group = _FeatureGroup(name="Countries", control=False)
     rows = scene.countries
-    polygons = [_feature(shapes[iso3], iso3=iso3, kind="state", fill=fill, tooltip=tip)
-                for iso3, fill, tip in zip(rows["iso3"], rows["fill"], rows["tooltip"],
-                                           strict=True)]
-    folium.GeoJson(
+    fills = dict(zip(rows["iso3"], rows["fill"], strict=True))
+    polygons = [_feature(shapes[iso3], iso3=iso3, kind="state", tooltip=tip)
+                for iso3, tip in zip(rows["iso3"], rows["tooltip"], strict=True)]
+    _GeoJson(
         _collection(polygons), name="Countries",
-        style_function=lambda f: _country_style(f["properties"], palette),
+        style_function=lambda f: _country_style(f["properties"]["iso3"], fills, palette),
         highlight_function=lambda _: {"weight": 2.5, "color": palette.highlight},
-        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+        tooltip=_Tooltip(fields=["tooltip"], labels=False, sticky=True),
     ).add_to(group)
     small = rows[rows["small"]]
     targets = [_feature({"type": "Point", "coordinates": [lon, lat]}, iso3=iso3, kind="state",
-                        fill=fill, tooltip=tip)
-               for iso3, lon, lat, fill, tip in zip(small["iso3"], small["lon"], small["lat"],
-                                                    small["fill"], small["tooltip"], strict=True)]
+                        tooltip=tip)
+               for iso3, lon, lat, tip in zip(small["iso3"], small["lon"], small["lat"],
+                                              small["tooltip"], strict=True)]
     if targets:
-        folium.GeoJson(
+        _GeoJson(
             _collection(targets), name="Small island states",
             marker=folium.CircleMarker(radius=7),
-            style_function=lambda f: {**_country_style(f["properties"], palette),
+            style_function=lambda f: {**_country_style(f["properties"]["iso3"], fills, palette),
                                       "weight": 1.5, "color": palette.line},
-            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+            tooltip=_Tooltip(fields=["tooltip"], labels=False),
         ).add_to(group)
     Legend(legend_html(scene) + legend_extra, large=scene.view.present).add_to(group)
     return group
 
 
-def _country_style(properties: dict, palette: Palette) -> dict:
-    cuba = properties["iso3"] == "CUB"
-    return {"fillColor": properties["fill"], "fillOpacity": 0.92,
+def _country_style(iso3: str, fills: dict[str, str], palette: Palette) -> dict:
+    cuba = iso3 == "CUB"
+    return {"fillColor": fills[iso3], "fillOpacity": 0.92,
             "color": palette.cuba_line if cuba else palette.line,
             "weight": 2.2 if cuba else palette.line_weight}
 
@@ -260,21 +351,22 @@ def _alliance_layer(scene: Scene, org_id: str) -> folium.FeatureGroup:
     """One dot per country with a status in ``org_id``, in the alliance's fixed slot.
 
     Dots are not clickable: at the regional zoom they would hide a neighbour's click target.
+    The dot's look (filled or hollow) and slot are in the layer's style switch, by ``iso3``.
     """
     chips = scene.chips[scene.chips["org_id"] == org_id]
     colour = scene.org_colours[org_id]
-    features = [_feature({"type": "Point", "coordinates": [lon, lat]}, iso3=iso3,
-                         html=_chip_html(colour, status), anchor=[4 - dx, 4 - dy])
-                for iso3, lon, lat, dx, dy, status in zip(
-                    chips["iso3"], chips["lon"], chips["lat"], chips["dx"], chips["dy"],
-                    chips["status"], strict=True)]
-    group = folium.FeatureGroup(name=escape(org_id))
-    folium.GeoJson(
+    styles = {iso3: {"html": _chip_html(colour, status), "iconAnchor": [4 - dx, 4 - dy]}
+              for iso3, dx, dy, status in zip(chips["iso3"], chips["dx"], chips["dy"],
+                                              chips["status"], strict=True)}
+    features = [_feature({"type": "Point", "coordinates": [lon, lat]}, iso3=iso3)
+                for iso3, lon, lat in zip(chips["iso3"], chips["lon"], chips["lat"],
+                                          strict=True)]
+    group = _FeatureGroup(name=escape(org_id))
+    _GeoJson(
         _collection(features), name=escape(org_id),
         marker=folium.Marker(icon=folium.DivIcon(class_name="atlas-chip", icon_size=(8, 8)),
                              interactive=False, keyboard=False),
-        style_function=lambda f: {"html": f["properties"]["html"],
-                                  "iconAnchor": f["properties"]["anchor"]},
+        style_function=lambda f: styles[f["properties"]["iso3"]],
     ).add_to(group)
     return group
 
@@ -286,26 +378,27 @@ def _chip_html(colour: str, status: str) -> str:
 
 def _arcs_layer(scene: Scene) -> folium.FeatureGroup:
     """Curved lines from Havana to each partner: width by records, colour by main activity."""
+    styles = {iso3: {"color": colour, "opacity": 0.85, "weight": weight, "lineCap": "round"}
+              for iso3, colour, weight in zip(scene.arcs["iso3"], scene.arcs["colour"],
+                                              scene.arcs["weight"], strict=True)}
     features = [_feature({"type": "LineString", "coordinates": line}, iso3=iso3, kind="state",
-                         colour=colour, weight=weight, tooltip=tip)
-                for iso3, line, colour, weight, tip in zip(
-                    scene.arcs["iso3"], scene.arcs["line"], scene.arcs["colour"],
-                    scene.arcs["weight"], scene.arcs["tooltip"], strict=True)]
-    group = folium.FeatureGroup(name="Cuba's links")
-    folium.GeoJson(
+                         tooltip=tip)
+                for iso3, line, tip in zip(scene.arcs["iso3"], scene.arcs["line"],
+                                           scene.arcs["tooltip"], strict=True)]
+    group = _FeatureGroup(name="Cuba's links")
+    _GeoJson(
         _collection(features), name="Cuba's links",
-        style_function=lambda f: {"color": f["properties"]["colour"], "opacity": 0.85,
-                                  "weight": f["properties"]["weight"], "lineCap": "round"},
+        style_function=lambda f: styles[f["properties"]["iso3"]],
         highlight_function=lambda _: {"opacity": 1},
-        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+        tooltip=_Tooltip(fields=["tooltip"], labels=False, sticky=True),
     ).add_to(group)
     return group
 
 
 def _selection_layer(scene: Scene, geometry: dict) -> folium.FeatureGroup:
     """A bold outline around the selected country (not clickable, so it never hides it)."""
-    group = folium.FeatureGroup(name="Selected country", control=False)
-    folium.GeoJson(
+    group = _FeatureGroup(name="Selected country", control=False)
+    _GeoJson(
         _collection([_feature(geometry, iso3=scene.view.country)]),
         style_function=lambda _: {"fill": False, "color": scene.palette.highlight,
                                   "weight": 4, "opacity": 1},
@@ -332,13 +425,13 @@ def changes_layer(main_change: dict[str, str], shapes: dict[str, dict], since: i
     features = [_feature(shapes[iso3], iso3=iso3, kind="state", colour=colours[change],
                          tooltip=f"Since {since}: {escape(labels[change])}")
                 for iso3, change in main_change.items() if iso3 in shapes]
-    group = folium.FeatureGroup(name=f"Changes since {since}")
+    group = _FeatureGroup(name=f"Changes since {since}")
     if features:
-        folium.GeoJson(
+        _GeoJson(
             _collection(features), name=f"Changes since {since}",
             style_function=lambda f: {"fill": False, "color": f["properties"]["colour"],
                                       "weight": 4, "opacity": 0.95, "dashArray": "6 4"},
-            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+            tooltip=_Tooltip(fields=["tooltip"], labels=False, sticky=True),
         ).add_to(group)
     return group
 

@@ -7,6 +7,7 @@ colours, legend and filters on screen and on the slide always agree. Text meant 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from html import escape
 
@@ -55,7 +56,11 @@ class Scene:
 
 
 def build_scene(atlas: Atlas, view: View) -> Scene:
-    """The scene for ``view``: colours by mode, alliance dots, Cuba's links, tooltips."""
+    """The scene for ``view``: colours by mode, alliance dots, Cuba's links, tooltips.
+
+    Built from plain arrays and dicts rather than per-country pandas groups, so a view costs a
+    few milliseconds (it runs on every filter change the page has not seen yet).
+    """
     palette = PALETTE[view.palette]
     states = atlas.countries[atlas.countries["kind"] == "state"]
     statuses = atlas.statuses(view.year)
@@ -63,7 +68,8 @@ def build_scene(atlas: Atlas, view: View) -> Scene:
     records = atlas.cooperation(year=view.year, activities=view.activities,
                                 evidence=view.evidence)
     value = _values(atlas, view, statuses, records).reindex(states["iso3"], fill_value=0)
-    org_colours = qualitative(sorted(atlas.organisations["org_id"]))
+    orgs = sorted(atlas.organisations["org_id"])
+    org_colours = qualitative(orgs)
     activity_colours = qualitative(list(ACTIVITIES))
     countries = pd.DataFrame({
         "iso3": states["iso3"].to_numpy(),
@@ -76,12 +82,12 @@ def build_scene(atlas: Atlas, view: View) -> Scene:
     countries["fill"] = [palette.cuba if iso3 == CUBA else palette.class_colour(v)
                          for iso3, v in zip(countries["iso3"], countries["value"], strict=True)]
     countries["tooltip"] = _tooltips(countries, statuses, records, view)
-    cuba = states.set_index("iso3").loc[CUBA]
-    havana = (float(cuba["capital_lon"]), float(cuba["capital_lat"]))
+    cuba = countries.loc[countries["iso3"] == CUBA, ["lon", "lat"]].iloc[0]
+    havana = (float(cuba["lon"]), float(cuba["lat"]))
     return Scene(
         view=view, palette=palette, countries=countries,
         legend_title=LEGEND_TITLES[view.mode], legend=_legend(view, palette),
-        chips=_chips(countries, statuses, org_colours, sorted(atlas.organisations["org_id"])),
+        chips=_chips(countries, statuses, org_colours, orgs),
         arcs=_arcs(countries, records, activity_colours, havana),
         records=records, statuses=statuses, org_colours=org_colours,
         activity_colours=activity_colours, havana=havana,
@@ -108,9 +114,15 @@ def _legend(view: View, palette: Palette) -> tuple[tuple[str, str], ...]:
 
 def _tooltips(countries: pd.DataFrame, statuses: pd.DataFrame, records: pd.DataFrame,
               view: View) -> list[str]:
-    """Escaped HTML per country: name, statuses in the selected alliances, record count."""
-    by_country = {iso3: g for iso3, g in statuses.groupby("iso3")}
-    counts = records.groupby("iso3").size()
+    """Escaped HTML per country: name, statuses in the selected alliances, record count.
+
+    Statuses are listed in the order they first appear in ``statuses``, alliances sorted.
+    """
+    by_country: dict[str, dict[str, list[str]]] = {}
+    for iso3, status, org in zip(statuses["iso3"], statuses["status"], statuses["org_id"],
+                                 strict=True):
+        by_country.setdefault(iso3, {}).setdefault(status, []).append(org)
+    counts = Counter(records["iso3"])
     tips = []
     for iso3, name in zip(countries["iso3"], countries["name"], strict=True):
         rows = by_country.get(iso3)
@@ -118,11 +130,10 @@ def _tooltips(countries: pd.DataFrame, statuses: pd.DataFrame, records: pd.DataF
         if rows is None:
             lines.append("No membership in the selected alliances")
         else:
-            for status, group in rows.groupby("status", sort=False):
-                orgs = ", ".join(escape(o) for o in sorted(group["org_id"]))
-                lines.append(f"{escape(status.capitalize())}: {orgs}")
+            lines += [f"{escape(status.capitalize())}: {', '.join(escape(o) for o in sorted(orgs))}"
+                      for status, orgs in rows.items()]
         if iso3 != CUBA:
-            lines.append(f"Cooperation records: {int(counts.get(iso3, 0))}")
+            lines.append(f"Cooperation records: {counts.get(iso3, 0)}")
         tips.append("<br>".join(lines))
     return tips
 
@@ -130,35 +141,47 @@ def _tooltips(countries: pd.DataFrame, statuses: pd.DataFrame, records: pd.DataF
 def _chips(countries: pd.DataFrame, statuses: pd.DataFrame, org_colours: dict[str, str],
            org_order: list[str]) -> pd.DataFrame:
     """One dot per (state, alliance), in a fixed slot per alliance around the capital."""
-    where = countries.set_index("iso3")[["name", "lon", "lat"]]
-    chips = statuses[statuses["iso3"].isin(where.index)][["iso3", "org_id", "status"]]
-    chips = chips.join(where, on="iso3").reset_index(drop=True)
-    slot = chips["org_id"].map({org: i for i, org in enumerate(org_order)}).astype(int)
+    row_of = {iso3: i for i, iso3 in enumerate(countries["iso3"])}
+    keep = statuses["iso3"].isin(row_of).to_numpy()
+    iso3, org = statuses["iso3"].array[keep], statuses["org_id"].array[keep]
+    at = np.array([row_of[i] for i in iso3], dtype=np.int64)
+    position = {o: i for i, o in enumerate(org_order)}
+    slot = np.array([position[o] for o in org], dtype=np.int64)
     rows = -(-len(org_order) // CHIP_COLUMNS)
-    chips["dx"] = ((slot % CHIP_COLUMNS) - (CHIP_COLUMNS - 1) / 2) * CHIP_SPACING
-    chips["dy"] = ((slot // CHIP_COLUMNS) - (rows - 1) / 2) * CHIP_SPACING + 2 * CHIP_SPACING
-    chips["colour"] = chips["org_id"].map(org_colours)
-    return chips
+    return pd.DataFrame({
+        "iso3": iso3, "org_id": org, "status": statuses["status"].array[keep],
+        "name": countries["name"].array[at], "lon": countries["lon"].to_numpy()[at],
+        "lat": countries["lat"].to_numpy()[at],
+        "dx": ((slot % CHIP_COLUMNS) - (CHIP_COLUMNS - 1) / 2) * CHIP_SPACING,
+        "dy": ((slot // CHIP_COLUMNS) - (rows - 1) / 2) * CHIP_SPACING + 2 * CHIP_SPACING,
+        "colour": pd.array([org_colours[o] for o in org], dtype=org.dtype),
+    })
 
 
 def _arcs(countries: pd.DataFrame, records: pd.DataFrame, activity_colours: dict[str, str],
           havana: tuple[float, float]) -> pd.DataFrame:
-    """One curved line from Havana per partner: width by records, colour by main activity."""
+    """One curved line from Havana per partner: width by records, colour by main activity.
+
+    The main activity is the most frequent one; a tie goes to the first in the vocabulary.
+    """
     order = {a: i for i, a in enumerate(ACTIVITIES)}
+    where = {iso3: (name, float(lon), float(lat)) for iso3, name, lon, lat in zip(
+        countries["iso3"], countries["name"], countries["lon"], countries["lat"], strict=True)}
+    per_partner: dict[str, Counter] = {}
+    for iso3, activity in zip(records["iso3"], records["activity"], strict=True):
+        if iso3 in where:
+            per_partner.setdefault(iso3, Counter())[activity] += 1
     rows = []
-    where = countries.set_index("iso3")
-    for iso3, group in records.groupby("iso3"):
-        if iso3 not in where.index:
-            continue
-        counts = group["activity"].value_counts()
-        top = min(counts[counts == counts.max()].index, key=order.__getitem__)
-        target = (float(where.at[iso3, "lon"]), float(where.at[iso3, "lat"]))
-        name = where.at[iso3, "name"]
+    for iso3 in sorted(per_partner):
+        counts = per_partner[iso3]
+        n = sum(counts.values())
+        top = min(counts, key=lambda a: (-counts[a], order[a]))
+        name, lon, lat = where[iso3]
         rows.append({
-            "iso3": iso3, "name": name, "n": len(group), "activity": top,
-            "colour": activity_colours[top], "weight": 2 + 1.5 * min(len(group), 6),
-            "line": _curve(havana, target),
-            "tooltip": (f"<b>Cuba → {escape(name)}</b><br>{len(group)} record(s); mostly "
+            "iso3": iso3, "name": name, "n": n, "activity": top,
+            "colour": activity_colours[top], "weight": 2 + 1.5 * min(n, 6),
+            "line": _curve(havana, (lon, lat)),
+            "tooltip": (f"<b>Cuba → {escape(name)}</b><br>{n} record(s); mostly "
                         f"{escape(ACTIVITIES[top].lower())}"),
         })
     columns = ["iso3", "name", "n", "activity", "colour", "weight", "line", "tooltip"]

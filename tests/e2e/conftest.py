@@ -41,11 +41,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
-    """``streamlit run app.py`` on a free port; returns the process and its URL when healthy."""
+def start_server(env: dict[str, str] | None = None,
+                 script: Path = ROOT / "app.py") -> tuple[subprocess.Popen, str]:
+    """``streamlit run`` of ``script`` on a free port; the process and its URL when healthy."""
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        [sys.executable, "-m", "streamlit", "run", str(script),
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
