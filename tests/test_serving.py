@@ -10,13 +10,12 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 import subprocess
 import sys
-import time
 import tomllib
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import websockets
@@ -25,7 +24,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.NewSession_pb2 import Config
 
 from geo.upload import MAX_BYTES
-from tests.e2e.conftest import ROOT, _free_port, start_server
+from tests.e2e.conftest import ROOT, start_server
 
 CONFIG = ROOT / ".streamlit" / "config.toml"
 EXPECTED = {
@@ -139,14 +138,20 @@ async def _first_run(url: str, origin: str | None = None) -> list[ForwardMsg]:
                 return messages
 
 
+def first_run(url: str, origin: str | None = None) -> list[ForwardMsg]:
+    """:func:`_first_run` on its own event loop (Playwright's may be running in this thread)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, _first_run(url, origin)).result()
+
+
 def test_a_websocket_from_another_origin_is_refused(server):
     with pytest.raises(websockets.InvalidStatus) as refused:
-        asyncio.run(_first_run(server, EVIL))
+        first_run(server, EVIL)
     assert refused.value.response.status_code == 403
 
 
 def test_the_page_gets_the_minimal_toolbar_and_the_upload_cap(server):
-    messages = asyncio.run(_first_run(server, server))  # same origin, as the browser
+    messages = first_run(server, server)  # same origin, as the browser
     config = next(m.new_session.config for m in messages if m.HasField("new_session"))
     assert config.toolbar_mode == Config.ToolbarMode.MINIMAL
     assert not config.gather_usage_stats
@@ -161,21 +166,11 @@ def test_the_page_gets_the_minimal_toolbar_and_the_upload_cap(server):
 
 def test_a_crash_shows_viewers_no_type_message_or_traceback(tmp_path):
     """With this config, an uncaught exception reaches the page as a generic message only."""
-    (tmp_path / ".streamlit").mkdir()
-    shutil.copy(CONFIG, tmp_path / ".streamlit" / "config.toml")
-    (tmp_path / "crash.py").write_text('raise ValueError("secret detail in /srv/app.py")\n')
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "crash.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1"], cwd=tmp_path,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    crash = tmp_path / "crash.py"  # run from the project root, so with the project's config
+    crash.write_text('raise ValueError("secret detail in /srv/app.py")\n')
+    process, url = start_server(script=crash)
     try:
-        deadline = time.monotonic() + 60
-        while get_or_none(f"{url}/_stcore/health") != 200:
-            assert time.monotonic() < deadline, "the crash app did not start"
-            time.sleep(0.3)
-        messages = asyncio.run(_first_run(url, url))
+        messages = first_run(url, url)
     finally:
         process.terminate()
         process.wait(timeout=20)

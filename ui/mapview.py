@@ -7,7 +7,7 @@ from functools import partial
 import folium
 import pandas as pd
 import streamlit as st
-from shapely.geometry import Point, shape
+from shapely.geometry import Point
 from streamlit_folium import st_folium
 
 from geo import Atlas, mapping
@@ -18,33 +18,33 @@ MAP_KEY = "map"
 
 
 def _on_map_change(atlas: Atlas) -> None:
-    """Turn a click on the map into a selection (or an explanation); never fails."""
+    """Turn a click on the map into a selection or an explanation; never fails.
+
+    Only the clicked feature's ISO3 code is read from the browser, and only a code the atlas
+    knows is used: names and notes come from the atlas itself.
+    """
     state = st.session_state.get(MAP_KEY) or {}
     drawing = state.get("last_active_drawing")
     clicked = state.get("last_clicked")
+    places = atlas.countries.set_index("iso3")
     if drawing and drawing != st.session_state.get("_seen_drawing"):
         st.session_state["_seen_drawing"] = drawing
-        properties = drawing.get("properties") or {}
-        if properties.get("kind") == "state":
-            st.session_state["country"] = properties.get("iso3")
+        iso3 = str((drawing.get("properties") or {}).get("iso3"))
+        if iso3 not in places.index:
+            return
+        if places.at[iso3, "kind"] == "state":
+            st.session_state["country"] = iso3
             st.session_state["_map_note"] = None
         else:
-            name = properties.get("name", "This place")
             st.session_state["_map_note"] = (
-                f"{name}: {mapping.CONTEXT_NOTE.get(properties.get('kind'), 'not in the data.')}")
+                f"{places.at[iso3, 'name_en']}: {mapping.CONTEXT_NOTE[places.at[iso3, 'kind']]}")
         return
-    if clicked and not _inside_selection(atlas, clicked):
-        st.session_state["country"] = None
-        st.session_state["_map_note"] = "No country there: selection cleared."
-
-
-def _inside_selection(atlas: Atlas, clicked: dict) -> bool:
-    iso3 = st.session_state.get("country")
-    if not iso3:
-        return False
-    geometry = atlas.countries.set_index("iso3").geometry.get(iso3)
-    point = Point(clicked.get("lng", 0), clicked.get("lat", 0))
-    return geometry is not None and shape(geometry).buffer(0.3).contains(point)
+    selected = st.session_state.get("country")
+    if clicked and selected in places.index:
+        point = Point(clicked.get("lng", 0), clicked.get("lat", 0))
+        if not places.geometry[selected].buffer(0.3).contains(point):
+            st.session_state["country"] = None
+            st.session_state["_map_note"] = "No country there: selection cleared."
 
 
 def show_map(atlas: Atlas, scene: Scene, shapes: dict, assets: tuple[str, str],

@@ -45,8 +45,8 @@ def current_view(default: View) -> View:
 def sync_url(view: View, default: View) -> None:
     """Write the view into the URL (only what differs from the default)."""
     wanted = view.to_query_params(default)
-    if wanted != {k: st.query_params.get_all(k) if isinstance(wanted.get(k), list)
-                  else st.query_params.get(k) for k in st.query_params}:
+    as_lists = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
+    if as_lists != {k: st.query_params.get_all(k) for k in st.query_params}:
         st.query_params.from_dict(wanted)
 
 
