@@ -38,7 +38,7 @@ def membership_timeline(history: pd.DataFrame, until: date) -> alt.LayerChart:
         color=alt.Color("status:N", title="Status",
                         scale=alt.Scale(domain=statuses,
                                         range=[STATUS_COLOURS[s] for s in statuses]),
-                        legend=alt.Legend(orient="bottom")),
+                        legend=alt.Legend(orient="bottom", columns=2)),
         tooltip=["organisation", "status", "dates"],
     )
     return alt.layer(base).properties(height=alt.Step(20))

@@ -53,7 +53,7 @@ def show_map(atlas: Atlas, scene: Scene, shapes: dict, assets: tuple[str, str],
 
     ``changed`` (from :func:`geo.changes.changes`) adds outlines of what changed.
     """
-    height = 510 if scene.view.present else 680
+    height = 510 if scene.view.present else 620
     base = mapping.base_map(atlas.countries, scene.palette, assets, height=height)
     extra, since = None, scene.view.compare
     if changed is not None and not changed.empty:
