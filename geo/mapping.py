@@ -284,6 +284,13 @@ def legend_html(scene: Scene) -> str:
     html += [f'<div><span style="background:{c}"></span>{escape(label)}</div>'
              for c, label in classes]
     html.append(f'<div><span style="background:{cuba}"></span>{escape(cuba_label)}</div></div>')
+    palette = scene.palette
+    html.append(f'<div><span class="line" style="background:{palette.land};'
+                f'border:1px solid {palette.land_line};height:9px"></span>'
+                "territories and neighbours (not in the atlas)</div>")
+    if scene.view.country:
+        html.append(f'<div><span class="line" style="background:{palette.highlight}"></span>'
+                    "bold outline: the selected country</div>")
     orgs = [o for o in scene.view.alliances if o in set(scene.chips["org_id"])]
     if orgs:
         html.append('<b>Alliances (dots by the capital)</b><div class="grid">')

@@ -94,6 +94,8 @@ def test_the_map_html_has_layers_colours_legend_and_tooltips(mini, default):
     assert scene.palette.ramp[3] in html and scene.palette.cuba in html
     assert "Selected alliances the country is a full member of" in html
     assert "hollow: associate, observer, suspended or inactive" in html
+    assert "territories and neighbours (not in the atlas)" in html
+    assert "bold outline: the selected country" in html
     assert 'let fields = ["tooltip"]' in html
     assert "\\u003cb\\u003eVenezuela\\u003c/b\\u003e \\u00b7 2013" in html
     assert "window.atlasHidden" in html  # the layer control remembers toggles
