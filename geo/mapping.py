@@ -38,8 +38,6 @@ CONTEXT_NOTE = {
     "context": "Neighbouring land, drawn for context.",
 }
 DECIMALS = 3  # coordinates sent to the browser: 1e-3 degrees, about 110 m (< 1 px at zoom 9)
-STATUS_LABEL = {"member": "full member", "associate": "associate", "observer": "observer",
-                "suspended": "suspended", "inactive": "inactive"}
 
 CSS = """
 div.leaflet-container {{ background: {sea}; font: 12px/1.3 system-ui, sans-serif; }}
@@ -247,7 +245,7 @@ def base_map(countries: gpd.GeoDataFrame, palette: Palette, assets: tuple[str, s
     return m
 
 
-def view_layers(scene: Scene, shapes: dict[str, dict], *, arcs: bool = True,
+def view_layers(scene: Scene, shapes: dict[str, dict], *,
                 legend_extra: str = "") -> list[folium.FeatureGroup]:
     """The layers a view draws on the base map: countries (with the legend), one layer per
     selected alliance, Cuba's links and the selection outline.
@@ -258,11 +256,22 @@ def view_layers(scene: Scene, shapes: dict[str, dict], *, arcs: bool = True,
     groups = [_countries_layer(scene, shapes, legend_extra)]
     groups += [_alliance_layer(scene, org_id) for org_id in scene.view.alliances
                if org_id in set(scene.chips["org_id"])]
-    if arcs and len(scene.arcs):
+    if len(scene.arcs):
         groups.append(_arcs_layer(scene))
     if scene.view.country in shapes:
         groups.append(_selection_layer(scene, shapes[scene.view.country]))
     return groups
+
+
+def complete_map(countries: gpd.GeoDataFrame, scene: Scene, shapes: dict[str, dict],
+                 assets: tuple[str, str]) -> folium.Map:
+    """One map with the view's layers and the layer control on it (for files and tests; the
+    dashboard sends the layers separately so the browser keeps its view)."""
+    m = base_map(countries, scene.palette, assets)
+    for group in view_layers(scene, shapes):
+        group.add_to(m)
+    layer_control().add_to(m)
+    return m
 
 
 def layer_control() -> folium.LayerControl:

@@ -23,11 +23,8 @@ def default(mini):
 
 def render(atlas, view: View) -> str:
     scene = build_scene(atlas, view)
-    m = mapping.base_map(atlas.countries, scene.palette, ASSETS)
-    for group in mapping.view_layers(scene, mapping.shapes_of(atlas.countries)):
-        group.add_to(m)
-    mapping.layer_control().add_to(m)
-    return m.get_root().render()
+    shapes = mapping.shapes_of(atlas.countries)
+    return mapping.complete_map(atlas.countries, scene, shapes, ASSETS).get_root().render()
 
 
 def fills(scene) -> dict[str, str]:
@@ -108,9 +105,10 @@ def test_the_map_loads_nothing_from_the_internet(mini, default):
 
 
 def test_standalone_html_inlines_leaflet(mini, default):
-    scene = build_scene(mini, default)
-    m = mapping.base_map(mini.countries, scene.palette, ASSETS)
+    scene = build_scene(mini, replace(default, country="VEN"))
+    m = mapping.complete_map(mini.countries, scene, mapping.shapes_of(mini.countries), ASSETS)
     html = mapping.standalone_html(m)
+    assert not re.findall(r"<(?:script|link)[^>]*(?:src|href)=", html)
     assert "<script src=" not in html and "<link rel=\"stylesheet\"" not in html
     assert "Leaflet 1.9.4" in html
 

@@ -134,11 +134,7 @@ def share_and_export(atlas: Atlas, scene: Scene, default: View, shapes: dict,
 
 
 def _standalone(atlas: Atlas, scene: Scene, shapes: dict, assets: tuple[str, str]) -> str:
-    m = mapping.base_map(atlas.countries, scene.palette, assets)
-    for group in mapping.view_layers(scene, shapes):
-        group.add_to(m)
-    mapping.layer_control().add_to(m)
-    return mapping.standalone_html(m)
+    return mapping.standalone_html(mapping.complete_map(atlas.countries, scene, shapes, assets))
 
 
 def timeline_and_narratives(atlas: Atlas, scene: Scene) -> None:
