@@ -80,4 +80,5 @@ def membership_table(history: pd.DataFrame, organisations: pd.DataFrame) -> pd.D
         "from": history["start"].to_numpy(),
         "until": history["end"].fillna("").to_numpy() if "end" in history else "",
         "source": [s[0]["url"] if s else "" for s in history["sources"]],
+        "all sources": [[f"{x['title']} — {x['url']}" for x in s] for s in history["sources"]],
     })

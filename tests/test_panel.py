@@ -54,3 +54,16 @@ def test_years_and_status_summary():
     assert status_summary(statuses, 2017) == ("In 2017: member of ALBA, OAS; suspended in "
                                               "MERCOSUR.")
     assert status_summary(statuses.iloc[0:0], 1960) == "In 1960: in none of the alliances."
+
+
+def test_membership_table_lists_every_episode_with_all_its_sources(mini):
+    from geo.panel import membership_table
+
+    table = membership_table(mini.history("PRY"), mini.organisations)
+    assert table[["organisation", "status", "from", "until"]].values.tolist() == [
+        ["CELAC", "member", "2011-12-03", ""],
+        ["MERCOSUR", "member", "1991-03-26", "2012-06-29"],
+        ["MERCOSUR", "suspended", "2012-06-29", "2013-08-15"],
+        ["MERCOSUR", "member", "2013-08-15", ""]]
+    assert table["source"].tolist()[1] == "https://example.org/mercosur"
+    assert table["all sources"].tolist()[1] == ["Mercosur — https://example.org/mercosur"]

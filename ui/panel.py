@@ -32,7 +32,8 @@ def country_panel(atlas: Atlas, scene: Scene) -> None:
         chart(atlas, "membership", iso3, year=scene.view.year)
         with st.expander("Membership episodes with dates and sources"):
             st.dataframe(membership_table(history, atlas.organisations), hide_index=True,
-                         column_config={"source": st.column_config.LinkColumn("source")})
+                         column_config={"source": st.column_config.LinkColumn("source"),
+                                        "all sources": st.column_config.ListColumn()})
     _records_section(atlas, scene, iso3)
 
 
