@@ -366,7 +366,13 @@ class BrowserSession(Viewer):
         self.prefer_map = point is None  # alternate whenever the map could be used
         if point is None:
             await self.page.get_by_label("Country", exact=True).click()
+            await self.page.keyboard.press("ControlOrMeta+A")  # replace any earlier search
+            await self.page.keyboard.press("Backspace")
             await self.page.keyboard.type(self.names[self.country])
+            # under load the list filters late: press Enter once this country is the first option
+            await self.page.wait_for_function(
+                "name => { const o = document.querySelector('[role=option]');"
+                " return o && o.textContent.trim() === name; }", arg=self.names[self.country])
         start = now_ms()
         if point is None:
             await self.page.keyboard.press("Enter")

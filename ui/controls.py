@@ -45,7 +45,8 @@ def controls(atlas: Atlas) -> None:
                  help="documented: official or archival; reported: reputable press or "
                       "research; alleged: claimed without independent corroboration")
         st.selectbox("Country", list(states), key="country", format_func=names.__getitem__,
-                     index=None, placeholder="Search a country, or click the map")
+                     index=None, placeholder="Search a country, or click the map",
+                     filter_mode="contains")
         st.selectbox("Compare with year (what changed)", [None, *years], key="compare",
                      format_func=lambda y: "No comparison" if y is None else str(y))
         with st.expander("Display"):
