@@ -16,7 +16,7 @@ def session_atlas(atlas: Atlas) -> Atlas:
     with st.sidebar.expander("Your cooperation records (CSV or XLSX)"):
         st.caption(f"Overlaid for this session only and marked 'user-supplied'. Up to "
                    f"{MAX_BYTES // 1_000_000} MB; one record per row.")
-        st.download_button("Download the template", template_csv(),
+        st.download_button("Download the template", template_csv,
                            file_name="alliance-atlas-template.csv", mime="text/csv",
                            on_click="ignore", key="template")
         with st.popover("What each column means"):
