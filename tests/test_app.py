@@ -167,8 +167,11 @@ def test_what_changed_lists_joins_and_departures():
 def test_the_era_narratives_and_their_sources_are_shown():
     app = start(year="2009")
     text = markdown(app)
-    assert "**The ALBA years** (2004–2015)" in text
-    assert "Sources: <a href=\"https://" in text
+    assert ("<b>The ALBA years</b> <small>(2004–2015)</small><br>Cuba and Venezuela founded "
+            "ALBA in Havana on 14 December 2004") in text  # the era band, with its summary
+    era = text.split("<b>The ALBA years</b>")[1].split("<b>")[0]
+    assert "Sources: <a href=\"https://" in era  # ... and its own sources
+    assert text.count("Sources: <a href=") >= 2  # the narratives of 2009 cite theirs
 
 
 def test_play_starts_over_from_the_first_year_and_pauses():

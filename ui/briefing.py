@@ -9,7 +9,7 @@ import streamlit as st
 
 from geo import ACTIVITIES, Atlas, cited_sources, export, mapping
 from geo.changes import CHANGES, changes
-from geo.panel import safe_link
+from geo.panel import safe_link, years_text
 from geo.scene import Scene, describe
 from geo.view import View
 from ui.cache import chart
@@ -145,31 +145,26 @@ def timeline_and_narratives(atlas: Atlas, scene: Scene) -> None:
         st.markdown("**Cuban cooperation over time** (records active each year, filtered)")
         chart(atlas, "region", view.activities, view.evidence, year=view.year)
     with right:
-        era = atlas.era_of(view.year)
-        eras = atlas.eras.set_index("era_id")
-        if era:
-            st.markdown(f"**{eras.at[era, 'label']}** ({_span(eras.loc[era], atlas)})")
+        if era := atlas.era_of(view.year):
+            row = atlas.eras.set_index("era_id").loc[era]
+            _sourced(row["label"], years_text(row["start_year"], row["end_year"]),
+                     row["summary"], row["sources"])
         narratives = atlas.narratives.sort_values("order")
         end = narratives["end_year"].fillna(atlas.last_year)
         current = narratives[(narratives["start_year"] <= view.year) & (end >= view.year)]
         for row in current.itertuples():
-            _narrative(row, expanded=True)
+            _sourced(row.title, years_text(row.start_year, row.end_year), row.text, row.sources)
         with st.expander("All narratives"):
             for row in narratives.itertuples():
-                _narrative(row, expanded=False)
+                _sourced(row.title, years_text(row.start_year, row.end_year), row.text,
+                         row.sources)
 
 
-def _span(row: pd.Series, atlas: Atlas) -> str:
-    end = row["end_year"]
-    return f"{row['start_year']}–{'' if pd.isna(end) else end}"
-
-
-def _narrative(row, expanded: bool) -> None:
-    sources = "; ".join(safe_link(s["url"], s["title"]) for s in row.sources)
-    end = "" if pd.isna(row.end_year) else row.end_year
-    st.markdown(f"<b>{escape(row.title)}</b> <small>({row.start_year}–{end})</small>"
-                f"<br>{escape(row.text)}<br><small>Sources: {sources}</small>",
-                unsafe_allow_html=True)
+def _sourced(title: str, years: str, text: str, sources: list[dict]) -> None:
+    """A titled text with the links to its sources (everything escaped)."""
+    links = "; ".join(safe_link(s["url"], s["title"]) for s in sources)
+    st.markdown(f"<b>{escape(title)}</b> <small>({escape(years)})</small><br>{escape(text)}"
+                f"<br><small>Sources: {links}</small>", unsafe_allow_html=True)
 
 
 def changes_in_view(atlas: Atlas, scene: Scene) -> pd.DataFrame | None:
