@@ -1,4 +1,12 @@
-"""Alliance Atlas data layer: load, validate and query the curated data under ``data/``.
+"""Alliance Atlas, the library (never imports Streamlit), in four floors:
+
+- ``geo.data``: vocabularies, schemas, reading and checking the files under ``data/``, the
+  :class:`Atlas` and its temporal queries, ``python -m geo.data.validate``;
+- ``geo.view``: the view state, what a view draws (the scene), what changed, the colours;
+- ``geo.render``: the folium map, charts, panel HTML and the slide, from a scene;
+- ``geo.io``: uploads in (spreadsheets, checked rows) and data exports out.
+
+The public query API is exported here:
 
 >>> from geo import load_atlas
 >>> atlas = load_atlas()
@@ -6,9 +14,9 @@
 True
 """
 
-from geo.atlas import DATA_DIR, Atlas, cited_sources, load_atlas
-from geo.loading import Problem
-from geo.vocab import ACTIVITIES, EVIDENCE, ORG_KINDS, STATUSES
+from geo.data.atlas import DATA_DIR, Atlas, cited_sources, load_atlas
+from geo.data.reading import Problem
+from geo.data.vocab import ACTIVITIES, EVIDENCE, ORG_KINDS, STATUSES
 
 __all__ = ["ACTIVITIES", "DATA_DIR", "EVIDENCE", "ORG_KINDS", "STATUSES", "Atlas", "Problem",
            "cited_sources", "load_atlas"]

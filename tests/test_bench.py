@@ -45,7 +45,7 @@ def measured_or_reason(figures: dict, check) -> None:
 @pytest.fixture(scope="module")
 def results(tmp_path_factory) -> tuple[dict, str]:
     out = tmp_path_factory.mktemp("bench") / "results.json"
-    done = subprocess.run([sys.executable, "-m", "bench", "--quick", "--no-browser",
+    done = subprocess.run([sys.executable, "-m", "tools.bench", "--quick", "--no-browser",
                            "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]

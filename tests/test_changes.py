@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from geo import ACTIVITIES, EVIDENCE
-from geo.changes import changes, main_change
+from geo.view.changes import changes, main_change
 
 
 def test_changes_between_two_years_list_memberships_and_cooperation(mini):

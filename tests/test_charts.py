@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from geo import ACTIVITIES, EVIDENCE
-from geo.charts import (
-    STATUS_COLOURS,
+from geo.render.charts import (
     membership_timeline,
     records_timeline,
     region_timeline,
     with_year,
 )
+from geo.view.colours import STATUS_COLOURS
 
 
 def rows(spec: dict) -> list[list[dict]]:

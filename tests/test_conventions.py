@@ -12,7 +12,7 @@ import pytest
 
 import geo
 from geo import DATA_DIR
-from geo.schema import Cooperation, CountryProperties, Membership, Organisation, Source
+from geo.data.schema import Cooperation, CountryProperties, Membership, Organisation, Source
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = tomllib.loads((DATA_DIR / "catalogue.toml").read_text("utf-8"))
@@ -75,5 +75,5 @@ def test_readme_documents_the_query_api():
     for call in ("load_atlas()", "atlas.countries", "atlas.memberships", "atlas.members(",
                  "atlas.cooperation(", "atlas.status(", "atlas.history(",
                  "atlas.country_frame(", "cited_sources(", "atlas.problems",
-                 "python -m geo.validate"):
+                 "python -m geo.data.validate"):
         assert call in readme, call

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from geo import DATA_DIR, Atlas, load_atlas
-from geo.schema import FIRST_YEAR, Era, Narrative, sentences
+from geo.data.schema import FIRST_YEAR, Era, Narrative, sentences
 from tests.conftest import ERAS, NARRATIVES, write_csv
 from tests.test_validation import rewrite
 

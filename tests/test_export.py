@@ -15,19 +15,11 @@ import pytest
 from PIL import Image
 
 from geo import cited_sources
-from geo.export import (
-    CSV_COLUMNS,
-    _slide,
-    filename,
-    map_geojson,
-    records_csv,
-    slide_pdf,
-    slide_png,
-    sources_text,
-)
-from geo.scene import build_scene, describe
-from geo.view import View
-from geo.vocab import ACTIVITIES
+from geo.data.vocab import ACTIVITIES
+from geo.io.exports import CSV_COLUMNS, filename, map_geojson, records_csv, sources_text
+from geo.render.slide import slide_figure, slide_pdf, slide_png
+from geo.view.scene import build_scene, describe
+from geo.view.state import View
 
 HOSTILE = r"<script>alert('x')</script> $\alpha$ and an unbalanced $ {\bf x} %s _^"
 
@@ -69,7 +61,7 @@ def test_png_is_a_full_hd_slide_of_the_map(atlas, changes):
     palette = scene.palette
     for colour in (palette.cuba, palette.sea, palette.land, "#ffffff"):
         assert hex_rgb(colour) in colours, colour
-    assert {hex_rgb(fill) for fill in scene.countries["fill"]} <= colours
+    assert {hex_rgb(fill) for fill in scene.states["fill"]} <= colours
 
 
 def test_pdf_is_a_one_page_vector_slide(atlas):
@@ -82,7 +74,7 @@ def test_pdf_is_a_one_page_vector_slide(atlas):
 
 def test_slide_words_are_the_view(mini):
     scene = scene_of(mini, year=2010)
-    fig = _slide(mini, scene, "Alliance Atlas")
+    fig = slide_figure(mini, scene, "Alliance Atlas")
     texts = [t.get_text().replace("\n", " ") for t in fig.texts]
     assert texts == [
         "Data: Alliance Atlas, reviewed 2026-11-25; boundaries: Natural Earth; "
@@ -102,13 +94,13 @@ def test_slide_words_are_the_view(mini):
 
 
 def test_slide_without_links_has_one_legend(mini):
-    fig = _slide(mini, scene_of(mini, year=1995, activities=()), "Alliance Atlas")
+    fig = slide_figure(mini, scene_of(mini, year=1995, activities=()), "Alliance Atlas")
     assert [legend.get_title().get_text() for legend in fig.legends] == [
         "Selected alliances the country is a full member of"]
 
 
 def test_selected_country_is_named_on_the_slide(atlas):
-    fig = _slide(atlas, scene_of(atlas, country="VCT"), "Alliance Atlas")
+    fig = slide_figure(atlas, scene_of(atlas, country="VCT"), "Alliance Atlas")
     assert "Outlined: Saint Vincent and the Grenadines (selected)" in [
         t.get_text().replace("\n", " ") for t in fig.texts]
 
@@ -118,7 +110,8 @@ def test_selected_country_is_named_on_the_slide(atlas):
     {"activities": tuple(list(ACTIVITIES)[:12]), "evidence": ("documented",), "country": "VCT"},
 ])
 def test_panel_blocks_do_not_overlap_or_leave_the_slide(atlas, changes):
-    fig = _slide(atlas, scene_of(atlas, **changes), "Alliance Atlas: a long title for a briefing")
+    fig = slide_figure(atlas, scene_of(atlas, **changes),
+                       "Alliance Atlas: a long title for a briefing")
     boxes = panel_boxes(fig)
     for i, box in enumerate(boxes):
         assert box.x0 >= 0.5 * fig.bbox.width and box.x1 <= fig.bbox.width
@@ -130,10 +123,10 @@ def test_crowded_panel_falls_back_to_a_denser_layout(atlas):
     """Thirteen activities in the links legend and a long filter sentence still fit."""
     scene = scene_of(atlas, year=2007, mode="cooperation", country="ATG",
                      activities=tuple(list(ACTIVITIES)[:12]), evidence=("documented", "reported"))
-    arcs = pd.concat([scene.arcs.iloc[[0]]] * len(ACTIVITIES), ignore_index=True)
+    arcs = pd.concat([scene.links.iloc[[0]]] * len(ACTIVITIES), ignore_index=True)
     arcs["activity"] = list(ACTIVITIES)
     arcs["colour"] = [scene.activity_colours[a] for a in ACTIVITIES]
-    fig = _slide(atlas, dataclasses.replace(scene, arcs=arcs), "A much longer title " * 4)
+    fig = slide_figure(atlas, dataclasses.replace(scene, links=arcs), "A much longer title " * 4)
     boxes = panel_boxes(fig)
     assert all(box.y0 >= 0 for box in boxes)
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
@@ -144,12 +137,12 @@ def test_crowded_panel_falls_back_to_a_denser_layout(atlas):
 
 def test_hostile_text_is_drawn_as_written(atlas):
     scene = scene_of(atlas, country="VEN")
-    countries = scene.countries.copy()
+    countries = scene.states.copy()
     countries.loc[countries["iso3"] == "VEN", "name"] = HOSTILE
-    scene = dataclasses.replace(scene, countries=countries)
+    scene = dataclasses.replace(scene, states=countries)
     assert Image.open(io.BytesIO(slide_png(atlas, scene, title=HOSTILE))).size == (1920, 1080)
     assert slide_pdf(atlas, scene, title=HOSTILE).startswith(b"%PDF")
-    texts = ["".join(t.get_text().split()) for t in _slide(atlas, scene, HOSTILE).texts]
+    texts = ["".join(t.get_text().split()) for t in slide_figure(atlas, scene, HOSTILE).texts]
     assert texts[1].startswith("<script>alert('x')</script>$\\alpha$")
     assert any(t.startswith("Outlined:<script>alert('x')</script>$\\alpha$") for t in texts)
 
@@ -222,7 +215,7 @@ def test_geojson_is_the_joined_map(mini):
     assert len(frame) == 33
     assert list(frame.columns) == ["iso3", "name", "year", "mode", "value", "fill",
                                    "memberships", "n_records", "geometry"]
-    assert list(frame["iso3"]) == list(scene.countries["iso3"])
+    assert list(frame["iso3"]) == list(scene.states["iso3"])
     rows = {row["properties"]["iso3"]: row for row in json.loads(data)["features"]}
     assert rows["VEN"]["properties"] == {
         "iso3": "VEN", "name": "Venezuela", "year": 2010, "mode": "alliances", "value": 1,
@@ -253,7 +246,7 @@ def test_geojson_of_the_real_view(atlas):
     assert len(frame) == 33 and frame.crs.to_epsg() == 4326
     assert frame.geometry.is_valid.all() and not frame.geometry.is_empty.any()
     assert dict(zip(frame["iso3"], frame["fill"], strict=True)) == dict(
-        zip(scene.countries["iso3"], scene.countries["fill"], strict=True))
+        zip(scene.states["iso3"], scene.states["fill"], strict=True))
     assert frame["n_records"].sum() == len(scene.records)
     sources = json.loads(data)["metadata"]["sources"]
     assert [s["url"] for s in sources] == list(cited_sources(scene.records, scene.statuses)["url"])

@@ -7,11 +7,12 @@ from dataclasses import replace
 
 import pytest
 
-from geo import ACTIVITIES, EVIDENCE, mapping
-from geo.assets import install_leaflet, leaflet_urls
-from geo.palette import CLASSES, PALETTE
-from geo.scene import build_scene, describe
-from geo.view import View
+from geo import ACTIVITIES, EVIDENCE
+from geo.render import webmap as mapping
+from geo.render.leaflet import install_leaflet, leaflet_urls, standalone_html
+from geo.view.colours import CLASSES, PALETTE
+from geo.view.scene import build_scene, describe
+from geo.view.state import View
 
 ASSETS = leaflet_urls()
 
@@ -28,13 +29,13 @@ def render(atlas, view: View) -> str:
 
 
 def fills(scene) -> dict[str, str]:
-    return dict(zip(scene.countries["iso3"], scene.countries["fill"], strict=True))
+    return dict(zip(scene.states["iso3"], scene.states["fill"], strict=True))
 
 
 def test_alliance_mode_counts_full_memberships_and_cuba_stands_apart(mini, default):
     view = replace(default, year=2013, mode="alliances")
     scene = build_scene(mini, view)
-    values = dict(zip(scene.countries["iso3"], scene.countries["value"], strict=True))
+    values = dict(zip(scene.states["iso3"], scene.states["value"], strict=True))
     # 2013: VEN in ALBA, MERCOSUR, CELAC; PRY suspended from MERCOSUR (not counted); BOL in ALBA.
     assert (values["VEN"], values["PRY"], values["BOL"], values["CHL"]) == (3, 1, 2, 1)
     palette = PALETTE["standard"]
@@ -46,24 +47,24 @@ def test_alliance_mode_counts_full_memberships_and_cuba_stands_apart(mini, defau
 
 def test_cooperation_mode_follows_activity_and_evidence_filters(mini, default):
     scene = build_scene(mini, replace(default, year=2008, mode="cooperation"))
-    assert {iso3: v for iso3, v in zip(scene.countries["iso3"], scene.countries["value"],
+    assert {iso3: v for iso3, v in zip(scene.states["iso3"], scene.states["value"],
                                        strict=True) if v} == {"VEN": 2}
     only_documented = build_scene(mini, replace(default, year=2008, mode="cooperation",
                                                 evidence=("documented",)))
     assert list(only_documented.records["record_id"]) == ["ven-doctors-2003"]
     nothing = build_scene(mini, replace(default, year=2008, activities=()))
-    assert nothing.records.empty and nothing.arcs.empty
+    assert nothing.records.empty and nothing.links.empty
 
 
 def test_shared_mode_counts_alliances_shared_with_cuba(mini, default):
     scene = build_scene(mini, replace(default, year=2013, mode="shared"))
-    values = dict(zip(scene.countries["iso3"], scene.countries["value"], strict=True))
+    values = dict(zip(scene.states["iso3"], scene.states["value"], strict=True))
     assert (values["VEN"], values["BOL"], values["PRY"]) == (2, 2, 1)  # ALBA+CELAC; CELAC
 
 
 def test_arcs_run_from_havana_with_width_by_records_and_colour_by_main_activity(mini, default):
     scene = build_scene(mini, replace(default, year=2008))
-    arc = scene.arcs.set_index("iso3").loc["VEN"]
+    arc = scene.links.set_index("iso3").loc["VEN"]
     assert arc["n"] == 2
     assert arc["activity"] == "intelligence_cooperation"  # tie broken by vocabulary order
     assert arc["colour"] == scene.activity_colours["intelligence_cooperation"]
@@ -76,7 +77,7 @@ def test_arcs_run_from_havana_with_width_by_records_and_colour_by_main_activity(
 
 def test_every_alliance_a_country_is_in_gets_its_own_dot(mini, default):
     scene = build_scene(mini, replace(default, year=2013))
-    venezuela = scene.chips[scene.chips["iso3"] == "VEN"]
+    venezuela = scene.dots[scene.dots["iso3"] == "VEN"]
     assert sorted(venezuela["org_id"]) == ["ALBA", "CELAC", "MERCOSUR"]
     assert venezuela[["dx", "dy"]].drop_duplicates().shape[0] == 3  # three distinct slots
 
@@ -107,7 +108,7 @@ def test_the_map_loads_nothing_from_the_internet(mini, default):
 def test_standalone_html_inlines_leaflet(mini, default):
     scene = build_scene(mini, replace(default, country="VEN"))
     m = mapping.complete_map(mini.countries, scene, mapping.shapes_of(mini.countries), ASSETS)
-    html = mapping.standalone_html(m)
+    html = standalone_html(m)
     assert not re.findall(r"<(?:script|link)[^>]*(?:src|href)=", html)
     assert "<script src=" not in html and "<link rel=\"stylesheet\"" not in html
     assert "Leaflet 1.9.4" in html
@@ -115,7 +116,7 @@ def test_standalone_html_inlines_leaflet(mini, default):
 
 def test_data_text_is_escaped_in_tooltips_and_legend(mini, default):
     scene = build_scene(mini, default)
-    hostile = scene.countries.assign(name="<img src=x onerror=alert(1)>")
+    hostile = scene.states.assign(name="<img src=x onerror=alert(1)>")
     tips = build_scene.__globals__["_tooltips"](hostile, scene.statuses, scene.records, default)
     assert all("<img" not in tip and "&lt;img src=x onerror=alert(1)&gt;" in tip for tip in tips)
     assert "<script" not in mapping.legend_html(replace(scene, legend_title="<script>x"))
@@ -141,7 +142,7 @@ def test_filters_in_words(mini, default):
 def test_small_island_states_get_a_click_target(atlas):
     scene = build_scene(atlas, View.default(atlas.last_year, sorted(
         atlas.organisations["org_id"])))
-    small = set(scene.countries.loc[scene.countries["small"], "iso3"])
+    small = set(scene.states.loc[scene.states["small"], "iso3"])
     assert {"DMA", "GRD", "LCA", "VCT", "KNA", "ATG", "BRB"} <= small
     assert not small & {"BRA", "MEX", "CUB", "JAM", "TTO", "BHS"}
 
@@ -160,7 +161,8 @@ def test_vocabularies_have_distinct_colours(mini, default):
 
 
 def test_changes_are_outlined_in_distinct_colours_with_a_legend(mini, default):
-    from geo.changes import CHANGE_COLOURS, CHANGES, changes, main_change
+    from geo.view.changes import CHANGES, changes, main_change
+    from geo.view.colours import CHANGE_COLOURS
 
     found = changes(mini, 2011, 2013, ["ALBA", "MERCOSUR"], ACTIVITIES, EVIDENCE)
     main = main_change(found)

@@ -7,8 +7,7 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from geo.changes import CHANGE_COLOURS
-from geo.palette import PALETTE
+from geo.view.colours import CHANGE_COLOURS, PALETTE
 
 # Machado, Oliveira & Fernandes (2009), severity 1.0, applied to linear RGB.
 SIMULATIONS = {

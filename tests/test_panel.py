@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo.panel import records_html, safe_link, status_summary, years_text
+from geo.render.html import records_html, safe_link, status_summary, years_text
 
 HOSTILE = {
     "record_id": "x-1", "iso3": "GRD", "activity": "peacekeeping", "start_year": 1983,
@@ -57,7 +57,7 @@ def test_years_and_status_summary():
 
 
 def test_membership_table_lists_every_episode_with_all_its_sources(mini):
-    from geo.panel import membership_table
+    from geo.render.html import membership_table
 
     table = membership_table(mini.history("PRY"), mini.organisations)
     assert table[["organisation", "status", "from", "until"]].values.tolist() == [

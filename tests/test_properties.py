@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from geo.dates import as_of, parse_partial_date
-from geo.upload import TEMPLATE_COLUMNS, parse_upload
-from geo.vocab import ACTIVITIES, EVIDENCE, STATUSES
+from geo.data.dates import as_of, parse_partial_date
+from geo.data.vocab import ACTIVITIES, EVIDENCE, STATUSES
+from geo.io.upload import TEMPLATE_COLUMNS, parse_upload
 
 SETTINGS = settings(max_examples=75, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -23,7 +23,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.NewSession_pb2 import Config
 
-from geo.upload import MAX_BYTES
+from geo.io.upload import MAX_BYTES
 from tests.e2e.conftest import ROOT, start_server
 
 CONFIG = ROOT / ".streamlit" / "config.toml"

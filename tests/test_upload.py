@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.loading import Problem
-from geo.upload import (
+from geo.data.reading import Problem
+from geo.io.upload import (
     MAX_BYTES,
     MAX_ROWS,
     TEMPLATE_COLUMNS,

@@ -147,7 +147,7 @@ def test_celac_flags_must_match_memberships(mini_dir):
 
 
 def run_validate(data_dir: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "geo.validate", str(data_dir)],
+    return subprocess.run([sys.executable, "-m", "geo.data.validate", str(data_dir)],
                           capture_output=True, text=True, cwd=Path(__file__).parents[1])
 
 

@@ -6,7 +6,7 @@ from dataclasses import fields, replace
 
 import pytest
 
-from geo.view import View
+from geo.view.state import View
 
 ORGS = ("ALBA", "CELAC", "OAS")
 YEARS = range(1959, 2027)

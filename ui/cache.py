@@ -1,4 +1,5 @@
-"""Caches of pure work, keyed by the atlas's version string (never by hashing its frames)."""
+"""Every cache of the page, in one place. Pure work is keyed by the atlas's version string
+(never by hashing its frames); server-wide resources are built once per process."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from operator import attrgetter
 
 import streamlit as st
 
-from geo import Atlas
-from geo.charts import membership_timeline, records_timeline, region_timeline, with_year
-from geo.scene import Scene, build_scene
-from geo.view import View
+from geo import Atlas, load_atlas
+from geo.render.charts import membership_timeline, records_timeline, region_timeline, with_year
+from geo.render.leaflet import install_leaflet, leaflet_urls
+from geo.render.webmap import shapes_of
+from geo.view.scene import Scene, build_scene
+from geo.view.state import View
 
 BY_VERSION = {Atlas: attrgetter("version")}
 CHARTS = {
@@ -18,6 +21,25 @@ CHARTS = {
                                                     atlas.last_year),
     "region": region_timeline,
 }
+
+
+@st.cache_resource
+def atlas(data_dir: str) -> Atlas:
+    """The validated atlas, loaded once per server: it is frozen and never mutated."""
+    return load_atlas(data_dir)
+
+
+@st.cache_resource
+def shapes(data_dir: str) -> dict[str, dict]:
+    """Each state's GeoJSON geometry, computed once per server."""
+    return shapes_of(atlas(data_dir).countries)
+
+
+@st.cache_resource
+def assets(base_url: str) -> tuple[str, str]:
+    """Leaflet copied into ./static once per server; its URLs under /app/static."""
+    install_leaflet()
+    return leaflet_urls(base_url)
 
 
 @st.cache_data(max_entries=256, hash_funcs=BY_VERSION, show_spinner=False)

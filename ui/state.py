@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from geo import Atlas
-from geo.view import View
+from geo.view.state import View
 
 
 def default_view(atlas: Atlas) -> View:

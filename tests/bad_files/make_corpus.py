@@ -1,4 +1,4 @@
-"""Write the corpus of awkward uploads that tests/test_upload.py checks ``geo.upload`` against.
+"""Write the corpus of awkward uploads that tests/test_upload.py checks ``geo.io.upload`` against.
 
     python tests/bad_files/make_corpus.py
 

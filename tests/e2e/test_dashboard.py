@@ -9,8 +9,8 @@ from playwright.sync_api import Frame, Page, expect
 from shapely.geometry import LineString, Point
 
 from geo import load_atlas
-from geo.scene import build_scene
-from geo.view import View
+from geo.view.scene import build_scene
+from geo.view.state import View
 from tests.e2e.conftest import ARTIFACTS, MAP_FRAME
 
 ATLAS = load_atlas()
@@ -28,7 +28,7 @@ FILL = """iso3 => { let fill = null;
     fill = l.options.fillColor; });
   return fill; }"""
 REDRAWS = "() => (window.feature_group || []).length"  # grows each time layers are redrawn
-ALBA_DOTS = "colour => [...document.querySelectorAll('.atlas-chip i')]" \
+ALBA_DOTS = "colour => [...document.querySelectorAll('.atlas-dot i')]" \
             ".filter(i => i.outerHTML.includes(colour)).length"
 
 
@@ -66,8 +66,8 @@ def quiet_point(iso3: str) -> tuple[float, float]:
     """A point inside ``iso3`` far from Cuba's links and from any capital (where dots sit)."""
     scene = build_scene(ATLAS, DEFAULT)
     shape = ATLAS.countries.set_index("iso3").geometry[iso3]
-    busy = [LineString(line) for line in scene.arcs["line"]]
-    busy += [Point(xy) for xy in zip(scene.countries["lon"], scene.countries["lat"],
+    busy = [LineString(line) for line in scene.links["line"]]
+    busy += [Point(xy) for xy in zip(scene.states["lon"], scene.states["lat"],
                                      strict=True)]
     inside = shape.buffer(-0.3)
     minx, miny, maxx, maxy = inside.bounds
@@ -118,7 +118,7 @@ def test_toggling_an_alliance_layer_changes_what_is_drawn_and_survives_a_year_ch
     frame = open_dashboard(page, server)
     scene = build_scene(ATLAS, DEFAULT)
     alba = scene.org_colours["ALBA"]
-    expected = int((scene.chips["org_id"] == "ALBA").sum())
+    expected = int((scene.dots["org_id"] == "ALBA").sum())
     assert frame.evaluate(ALBA_DOTS, alba) == expected > 0
     frame.get_by_label("ALBA", exact=True).uncheck()
     assert frame.evaluate(ALBA_DOTS, alba) == 0

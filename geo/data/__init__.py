@@ -1,0 +1,1 @@
+"""The data floor: vocabularies, schemas, reading and checking the files, the Atlas."""

@@ -1,0 +1,1 @@
+"""The render floor: the folium map and Leaflet plumbing, charts, panel HTML, the slide."""

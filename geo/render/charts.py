@@ -1,0 +1,108 @@
+"""Timelines as Vega-Lite charts (Altair, which works offline inside Streamlit)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import altair as alt
+import pandas as pd
+
+from geo.data.atlas import Atlas
+from geo.data.vocab import ACTIVITIES, STATUSES
+from geo.view.colours import ERA_BANDS, STATUS_COLOURS, qualitative
+
+
+def membership_timeline(history: pd.DataFrame, until: date) -> alt.LayerChart:
+    """One row per organisation, one bar per episode coloured by status (a layered chart, so
+    :func:`with_year` can mark a year on it).
+
+    ``history`` is :meth:`geo.Atlas.history` for one country; open episodes run to ``until``.
+    """
+    bars = pd.DataFrame({
+        "organisation": history["org_id"],
+        "status": history["status"],
+        "from": history["start_date"],
+        "to": history["end_date"].fillna(pd.Timestamp(until)),
+        "dates": [f"{s} – {e if isinstance(e, str) else 'ongoing'}"
+                  for s, e in zip(history["start"], history["end"], strict=True)],
+    })
+    statuses = [s for s in STATUSES if s in set(bars["status"])]
+    base = alt.Chart(bars).mark_bar(cornerRadius=2, clip=True).encode(
+        x=alt.X("from:T", title=None, scale=alt.Scale(domain=[date(1959, 1, 1), until])),
+        x2="to:T",
+        y=alt.Y("organisation:N", title=None, sort=None),
+        color=alt.Color("status:N", title="Status",
+                        scale=alt.Scale(domain=statuses,
+                                        range=[STATUS_COLOURS[s] for s in statuses]),
+                        legend=alt.Legend(orient="bottom", columns=2)),
+        tooltip=["organisation", "status", "dates"],
+    )
+    return alt.layer(base).properties(height=alt.Step(20))
+
+
+def _activity_scale(activities: list[str]) -> alt.Scale:
+    colours = qualitative(list(ACTIVITIES))
+    return alt.Scale(domain=[ACTIVITIES[a] for a in activities],
+                     range=[colours[a] for a in activities])
+
+
+def records_timeline(records: pd.DataFrame, until: int) -> alt.Chart:
+    """A country's cooperation records as bars over the years, coloured by activity."""
+    bars = pd.DataFrame({
+        "record": records["title"], "activity": records["activity"].map(ACTIVITIES),
+        "evidence": records["evidence"], "from": records["start_year"].astype(int),
+        "to": records["end_year"].fillna(until).astype(int) + 1,
+    })
+    present = [a for a in ACTIVITIES if a in set(records["activity"])]
+    return alt.Chart(bars).mark_bar(cornerRadius=2).encode(
+        x=alt.X("from:Q", title=None, scale=alt.Scale(domain=[1959, until + 1]),
+                axis=alt.Axis(format="d")),
+        x2="to:Q",
+        y=alt.Y("record:N", title=None, sort=None, axis=alt.Axis(labelLimit=160)),
+        color=alt.Color("activity:N", title="Activity", scale=_activity_scale(present),
+                        legend=alt.Legend(orient="bottom", columns=2)),
+        tooltip=["record", "activity", "evidence", "from", "to"],
+    ).properties(height=alt.Step(18))
+
+
+def region_timeline(atlas: Atlas, activities: Iterable[str],
+                    evidence: Iterable[str]) -> alt.LayerChart:
+    """Records active per year, stacked by activity, over the era bands."""
+    activities, evidence = list(activities), list(evidence)
+    records = atlas.cooperation(activities=activities, evidence=evidence)
+    years = range(atlas.first_year, atlas.last_year + 1)
+    ends = records["end_year"].fillna(atlas.last_year)
+    counts = pd.DataFrame(
+        [(y, a) for s, e, a in zip(records["start_year"], ends, records["activity"], strict=True)
+         for y in range(int(s), int(e) + 1) if y in years], columns=["year", "activity"])
+    counts = counts.groupby(["year", "activity"]).size().rename("records").reset_index()
+    counts["activity"] = counts["activity"].map(ACTIVITIES)
+    present = [a for a in ACTIVITIES if ACTIVITIES[a] in set(counts["activity"])]
+    eras = atlas.eras.assign(end=atlas.eras["end_year"].fillna(atlas.last_year).astype(int) + 1)
+    bands = alt.Chart(eras).mark_rect(opacity=0.5).encode(
+        x="start_year:Q", x2="end:Q",
+        color=alt.Color("label:N", title="Era", legend=None,
+                        scale=alt.Scale(range=list(ERA_BANDS))),
+        tooltip=[alt.Tooltip("label:N", title="Era")])
+    labels = alt.Chart(eras).mark_text(align="left", baseline="top", dx=3, dy=3, fontSize=11,
+                                       color="#444").encode(x="start_year:Q", y=alt.value(0),
+                                                            text="label:N")
+    stacked = alt.Chart(counts).mark_bar().encode(
+        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d"),
+                scale=alt.Scale(domain=[years.start, years.stop])),
+        y=alt.Y("sum(records):Q", title="Records active"),
+        color=alt.Color("activity:N", title="Activity", scale=_activity_scale(present),
+                        legend=alt.Legend(orient="bottom", columns=3)),
+        tooltip=["year:Q", "activity:N", "records:Q"])
+    return alt.layer(bands, stacked, labels).properties(height=230)
+
+
+def with_year(spec: dict, year: int, temporal: bool) -> dict:
+    """A layered chart's Vega-Lite ``spec`` with a dashed rule at ``year`` (1 July when the x
+    axis is temporal), added to the spec rather than rebuilt: cached specs stay reusable."""
+    datum = {"year": year, "month": 7, "date": 1} if temporal else year
+    rule = {"mark": {"type": "rule", "color": "#000", "strokeDash": [4, 3]},
+            "encoding": {"x": {"datum": datum, "type": "temporal" if temporal
+                               else "quantitative"}}}
+    return {**spec, "layer": [*spec["layer"], rule]}

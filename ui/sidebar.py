@@ -1,0 +1,55 @@
+"""The sidebar: year and era presets, filters, colour mode, country search, display."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo import ACTIVITIES, EVIDENCE, Atlas
+from geo.view.state import MODES, PALETTES
+
+
+def org_label(org_id: str) -> str:
+    return org_id.replace("_", " ")
+
+
+def _era_presets(atlas: Atlas) -> None:
+    """One button per era: jumps the year slider to the era's preset year."""
+    eras = atlas.eras.set_index("era_id")
+
+    def jump() -> None:
+        if era := st.session_state.get("era"):
+            st.session_state["year"] = int(eras.at[era, "preset_year"])
+            st.session_state["era"] = None
+
+    st.pills("Jump to an era", list(eras.index), key="era", on_change=jump,
+             format_func=lambda e: f"{eras.at[e, 'label']} ({eras.at[e, 'preset_year']})")
+
+
+def controls(atlas: Atlas) -> None:
+    """The sidebar: year with era presets, filters, colour mode, country search, display."""
+    names = atlas.countries.set_index("iso3")["name_en"]
+    states = atlas.countries[atlas.countries["kind"] == "state"].sort_values("name_en")["iso3"]
+    years = list(range(atlas.first_year, atlas.last_year + 1))
+    with st.sidebar:
+        st.slider("Year (memberships as of 1 July)", atlas.first_year, atlas.last_year,
+                  key="year")
+        _era_presets(atlas)
+        st.segmented_control("Colour countries by", list(MODES), key="mode",
+                             format_func=MODES.__getitem__, required=True)
+        st.multiselect("Alliances", sorted(atlas.organisations["org_id"]), key="alliances",
+                       format_func=org_label, placeholder="No alliance selected", wrap=False)
+        st.multiselect("Cooperation activities", list(ACTIVITIES), key="activities",
+                       format_func=ACTIVITIES.__getitem__, placeholder="No activity selected",
+                       wrap=False)
+        st.pills("Evidence grades", list(EVIDENCE), key="evidence", selection_mode="multi",
+                 help="documented: official or archival; reported: reputable press or "
+                      "research; alleged: claimed without independent corroboration")
+        st.selectbox("Country", list(states), key="country", format_func=names.__getitem__,
+                     index=None, placeholder="Search a country, or click the map",
+                     filter_mode="contains")
+        st.selectbox("Compare with year (what changed)", [None, *years], key="compare",
+                     format_func=lambda y: "No comparison" if y is None else str(y))
+        with st.expander("Display"):
+            st.radio("Palette", list(PALETTES), key="palette", format_func=PALETTES.__getitem__,
+                     horizontal=True)
+            st.toggle("Online basemap (needs internet)", key="basemap")
