@@ -1,4 +1,5 @@
-"""Tiny, realistic data directories for the tests: the real geometry with a few curated rows."""
+"""Tiny, realistic data directories for the tests: their own catalogue (a fixed review date) and
+a few curated rows over a copy of the repository's geometry."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import pytest
 
 from geo import DATA_DIR, load_atlas
 
-CELAC = json.loads((DATA_DIR / "countries.geojson").read_text("utf-8"))["features"]
-CELAC = sorted(f["properties"]["iso3"] for f in CELAC if f["properties"]["celac"])
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GEOMETRY = json.loads((DATA_DIR / "countries.geojson").read_text("utf-8"))["features"]
+CELAC = sorted(f["properties"]["iso3"] for f in GEOMETRY if f["properties"]["celac"])
 
 SOURCES = [
     {"source_id": "example-alba", "title": "ALBA members", "url": "https://example.org/alba",
@@ -114,10 +116,10 @@ def write_csv(path: Path, rows: list[dict]) -> None:
 
 
 def make_data_dir(path: Path) -> Path:
-    """A data directory: the real geometry and catalogue with the tiny tables above."""
+    """A data directory: the fixture's catalogue, a copy of the geometry and the tiny tables."""
     path.mkdir()
-    for name in ("countries.geojson", "catalogue.toml"):
-        shutil.copy(DATA_DIR / name, path / name)
+    shutil.copy(FIXTURES / "catalogue.toml", path / "catalogue.toml")
+    shutil.copy(DATA_DIR / "countries.geojson", path / "countries.geojson")
     write_csv(path / "sources.csv", SOURCES)
     write_csv(path / "organisations.csv", ORGANISATIONS)
     write_csv(path / "memberships.csv", MEMBERSHIPS)

@@ -12,6 +12,8 @@ import pytest
 
 from geo import load_atlas
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 RERUNS = ["year", "alliances", "activities", "mode", "country"]
 BUDGETS = 8

@@ -13,9 +13,12 @@ import pytest
 
 from geo import load_atlas
 from geo.io.upload import parse_upload
-from tests.e2e.conftest import ROOT, _require_chromium
+from tests.e2e.conftest import require_chromium
+from tools.harness import ROOT
 from tools.loadtest.runner import ERROR_KINDS, Options, plans, summary
 from tools.loadtest.session import Plan, Viewer, upload_csv
+
+pytestmark = pytest.mark.slow
 
 ATLAS = load_atlas()
 STATES = sorted(c for c in ATLAS.countries.loc[ATLAS.countries["kind"] == "state", "iso3"]
@@ -85,7 +88,7 @@ def test_summary_of_latencies():
 
 
 def test_quick_load_test_has_no_errors_and_isolation_holds(tmp_path):
-    _require_chromium()
+    require_chromium()
     out = tmp_path / "results.json"
     run = subprocess.run([sys.executable, "-m", "tools.loadtest", "--quick", "--out", str(out)],
                          cwd=ROOT, capture_output=True, text=True, timeout=240)

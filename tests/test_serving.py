@@ -24,7 +24,9 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.NewSession_pb2 import Config
 
 from geo.io.upload import MAX_BYTES
-from tests.e2e.conftest import ROOT, start_server
+from tools.harness import ROOT, start_server
+
+pytestmark = pytest.mark.slow
 
 CONFIG = ROOT / ".streamlit" / "config.toml"
 EXPECTED = {

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from geo import DATA_DIR, load_atlas
-from tests.conftest import COOPERATION, MEMBERSHIPS, episode, write_csv
+from tests.conftest import COOPERATION, GEOMETRY, MEMBERSHIPS, episode, write_csv
 
 
 def rewrite(path: Path, row: int, **changes) -> None:
@@ -129,7 +129,7 @@ def test_missing_file_is_a_problem_not_a_crash(mini_dir):
 def test_an_empty_memberships_file_still_joins_every_country(mini_dir):
     (mini_dir / "memberships.csv").write_text(",".join(MEMBERSHIPS[0]) + "\n", encoding="utf-8")
     frame = load_atlas(mini_dir).country_frame(2000)
-    assert len(frame) == 54
+    assert len(frame) == len(GEOMETRY)
     assert frame["memberships"].map(len).sum() == 0 and frame["statuses"].map(len).sum() == 0
 
 

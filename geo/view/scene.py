@@ -85,7 +85,7 @@ def build_scene(atlas: Atlas, view: View) -> Scene:
     })
     countries["fill"] = [palette.cuba if iso3 == CUBA else palette.class_colour(v)
                          for iso3, v in zip(countries["iso3"], countries["value"], strict=True)]
-    countries["tooltip"] = _tooltips(countries, statuses, records, view)
+    countries["tooltip"] = tooltips(countries, statuses, records, view)
     cuba = countries.loc[countries["iso3"] == CUBA, ["lon", "lat"]].iloc[0]
     havana = (float(cuba["lon"]), float(cuba["lat"]))
     return Scene(
@@ -125,7 +125,7 @@ def _legend(view: View, palette: Palette) -> tuple[tuple[str, str], ...]:
     return (*entries, (palette.cuba, "Cuba"))
 
 
-def _tooltips(countries: pd.DataFrame, statuses: pd.DataFrame, records: pd.DataFrame,
+def tooltips(countries: pd.DataFrame, statuses: pd.DataFrame, records: pd.DataFrame,
               view: View) -> list[str]:
     """Escaped HTML per country: name, statuses in the selected alliances, record count.
 

@@ -7,76 +7,43 @@ prove the dashboard needs no CDN or tile server.
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tools.harness import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LOCAL,
+    MAP_FRAME,
+    ROOT,
+    chromium_missing,
+    start_server,
+    stop,
+)
+
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-LOCAL = ("http://127.0.0.1:", "http://localhost:")
+__all__ = ["ARTIFACTS", "MAP_FRAME", "require_chromium"]
 
 
-def _require_chromium() -> None:
-    if Path(CHROMIUM).exists():
+def require_chromium() -> None:
+    if (message := chromium_missing()) is None:
         return
-    message = "Debian's chromium is not installed (apt-get install chromium); see the README"
     if os.environ.get("CI"):
         pytest.fail(message)  # CI installs it: never skip there
     pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(env: dict[str, str] | None = None,
-                 script: Path = ROOT / "app.py") -> tuple[subprocess.Popen, str]:
-    """``streamlit run`` of ``script`` on a free port; the process and its URL when healthy."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script),
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return process, url
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("the dashboard did not start within 60 s")
-
-
 @pytest.fixture(scope="session")
 def server():
-    _require_chromium()
+    require_chromium()
     process, url = start_server()
     yield url
-    process.terminate()
-    process.wait(timeout=20)
+    stop(process)
 
 
 @pytest.fixture(scope="session")
 def browser():
-    _require_chromium()
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

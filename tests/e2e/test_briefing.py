@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, ROOT
+from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_dashboard import DRAWN, open_dashboard, panel_heading
+from tools.harness import ROOT
+
+pytestmark = pytest.mark.slow
 
 HOSTILE = ROOT / "tests" / "bad_files" / "hostile_text.csv"
 
@@ -22,8 +26,8 @@ def test_a_copied_url_reproduces_the_view_in_a_fresh_browser(page, browser, serv
     page.keyboard.press("Enter")
     expect(panel_heading(page)).to_have_text("Nicaragua", timeout=20_000)
     page.get_by_text("Alliances shared with Cuba").click()
-    expect(page).to_have_url(re.compile(r".*mode=shared.*"), timeout=10_000)
-    page.wait_for_timeout(1000)
+    expect(page).to_have_url(re.compile(r"(?=.*mode=shared)(?=.*country=NIC)(?=.*year=2023)"),
+                             timeout=10_000)
     url = page.url
     assert "country=NIC" in url and "mode=shared" in url
 

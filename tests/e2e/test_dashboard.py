@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import shapely
 from playwright.sync_api import Frame, Page, expect
 from shapely.geometry import LineString, Point
@@ -12,6 +13,8 @@ from geo import load_atlas
 from geo.view.scene import build_scene
 from geo.view.state import View
 from tests.e2e.conftest import ARTIFACTS, MAP_FRAME
+
+pytestmark = pytest.mark.slow
 
 ATLAS = load_atlas()
 STATES = set(ATLAS.countries.loc[ATLAS.countries["kind"] == "state", "iso3"])
@@ -98,7 +101,9 @@ def test_clicking_venezuela_shows_its_record_with_alba(page, server):
     expect(page.get_by_text(re.compile(r"^In 2026: member of ALBA, "))).to_be_visible()
     expect(page.locator(".atlas-record").first).to_be_visible()
     assert "country=VEN" in page.url
-    page.wait_for_timeout(800)  # let the selection outline draw
+    frame.wait_for_function(  # the selection outline is drawn
+        "() => [...document.querySelectorAll('path.leaflet-interactive, path')]"
+        ".some(p => p.getAttribute('stroke-width') === '4')", timeout=10_000)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "dashboard-venezuela.png", full_page=True)
     assert page.external_requests == [] and page.errors == []

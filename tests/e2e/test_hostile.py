@@ -12,8 +12,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import COOPERATION, SOURCES, make_data_dir, write_csv
-from tests.e2e.conftest import start_server
 from tests.e2e.test_dashboard import open_dashboard, panel_heading
+from tools.harness import start_server
+
+pytestmark = pytest.mark.slow
 
 NAME = '<img src=x onerror="window.pwned=1">Venezuela'
 TITLE = "<script>window.pwned=2</script>"

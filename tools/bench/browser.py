@@ -8,14 +8,14 @@ each HTTP response's transfer size and every websocket frame the page receives.
 from __future__ import annotations
 
 import base64
-import statistics
 import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, start_server
+from tools.bench.server import summary
+from tools.harness import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, start_server
 
 DRAWN = """iso3s => { if (!window.map) return false;
   const seen = new Set();
@@ -104,15 +104,6 @@ def _click(page, frame, lon: float, lat: float) -> None:
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
 
 
-def _ms(seconds: list[float]) -> dict:
-    ms = sorted(s * 1000 for s in seconds)
-    if not ms:
-        return {"median_ms": None, "p90_ms": None, "n": 0}
-    p90 = ms[0] if len(ms) == 1 else statistics.quantiles(ms, n=10, method="inclusive")[-1]
-    return {"median_ms": round(statistics.median(ms), 1), "p90_ms": round(p90, 1),
-            "n": len(ms)}
-
-
 def measure(script: Path, *, iso3s: list[str], click: tuple[str, str, float, float],
             navigations: int, clicks: int, env: dict[str, str] | None = None,
             log: Callable[[str], None] = print, timeout_ms: int = 120_000) -> dict:
@@ -151,7 +142,7 @@ def measure(script: Path, *, iso3s: list[str], click: tuple[str, str, float, flo
             for _ in range(navigations):
                 seconds, frame = _open(page, url, iso3s, timeout_ms)
                 warm.append(seconds)
-            log(f"    warm navigation: {_ms(warm)['median_ms']} ms")
+            log(f"    warm navigation: {summary(warm)['median_ms']} ms")
 
             iso3, name, lon, lat = click
             waits, missed = [], 0
@@ -165,7 +156,7 @@ def measure(script: Path, *, iso3s: list[str], click: tuple[str, str, float, flo
                     waits.append(time.perf_counter() - start)
                 except PlaywrightTimeout:
                     missed += 1
-            log(f"    click -> {name}: {_ms(waits)['median_ms']} ms ({missed} missed)")
+            log(f"    click -> {name}: {summary(waits)['median_ms']} ms ({missed} missed)")
 
             _, frame = _open(page, url, iso3s, timeout_ms)
             page.wait_for_timeout(500)
@@ -188,8 +179,8 @@ def measure(script: Path, *, iso3s: list[str], click: tuple[str, str, float, flo
             process.kill()
     return {
         "first_load": {**first_load, "nav_to_map_ms": round(cold * 1000, 1)},
-        "nav_to_map_warm": _ms(warm),
-        "click_to_record": {**_ms(waits), "country": iso3, "missed": missed},
+        "nav_to_map_warm": summary(warm),
+        "click_to_record": {**summary(waits), "country": iso3, "missed": missed},
         "year_change": {"keypress_to_redraw_ms": round(year_redraw * 1000, 1),
                         "websocket_bytes": year_bytes},
         "external_requests_blocked": len(external),

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tools.harness import percentiles
+
 RERUNS = ("year", "alliances", "activities", "mode", "country")
 MODES = ("alliances", "shared", "cooperation")
 
@@ -84,11 +86,8 @@ def environment(values: dict[str, str]) -> Iterator[None]:
 
 def summary(seconds: list[float]) -> dict:
     """Median and 90th percentile in milliseconds, and how many runs."""
-    ms = sorted(s * 1000 for s in seconds)
-    if not ms:
-        return {"median_ms": None, "p90_ms": None, "n": 0}
-    p90 = ms[0] if len(ms) == 1 else statistics.quantiles(ms, n=10, method="inclusive")[-1]
-    return {"median_ms": round(statistics.median(ms), 1), "p90_ms": round(p90, 1), "n": len(ms)}
+    figures = percentiles([s * 1000 for s in seconds])
+    return {"median_ms": figures["p50"], "p90_ms": figures["p90"], "n": figures["count"]}
 
 
 @dataclass(frozen=True)

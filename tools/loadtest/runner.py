@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import os
 import platform
-import statistics
 import time
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
@@ -26,7 +25,7 @@ from geo import Atlas, load_atlas
 from geo.io.upload import parse_upload
 from geo.view.scene import build_scene
 from geo.view.state import View
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server
+from tools.harness import CHROMIUM, CHROMIUM_ARGS, percentiles, start_server
 from tools.loadtest import procs
 from tools.loadtest.protocol import ProtocolSession
 from tools.loadtest.session import (
@@ -107,18 +106,9 @@ def click_targets(atlas: Atlas, states: list[str]) -> dict[str, tuple[float, flo
 
 def summary(values: list[float]) -> dict:
     """Count, p50, p95, max and mean of milliseconds (percentiles interpolated linearly)."""
-    if not values:
-        return {"count": 0, "p50": None, "p95": None, "max": None, "mean": None}
-    ordered = sorted(values)
-
-    def pct(q: float) -> float:
-        k = (len(ordered) - 1) * q
-        lo = int(k)
-        hi = min(lo + 1, len(ordered) - 1)
-        return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-    return {"count": len(values), "p50": round(pct(0.5)), "p95": round(pct(0.95)),
-            "max": round(ordered[-1]), "mean": round(statistics.fmean(values))}
+    figures = percentiles(values)
+    return {k: None if figures[k] is None else round(figures[k])
+            for k in ("count", "p50", "p95", "max", "mean")}
 
 
 class Meter:

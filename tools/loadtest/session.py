@@ -25,11 +25,11 @@ from urllib.parse import parse_qs, urlencode
 from playwright.async_api import BrowserContext, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+from tools import harness
+
 UPLOAD_LABEL = "Your cooperation records (CSV or XLSX)"
 MARKER = "Load-test upload marker"
-LOCAL = ("http://127.0.0.1:", "http://localhost:", "ws://127.0.0.1:", "ws://localhost:",
-         "data:", "blob:", "about:")
+LOCAL = (*harness.LOCAL, "data:", "blob:", "about:")
 
 PROBE = r"""
 (() => {
@@ -390,7 +390,7 @@ class BrowserSession(Viewer):
             return None
         lon, lat = self.targets[self.country]
         point = await frame.evaluate(CONTAINER_POINT, [lat, lon])
-        box = await self.page.locator(MAP_FRAME).bounding_box()
+        box = await self.page.locator(harness.MAP_FRAME).bounding_box()
         viewport = self.page.viewport_size
         x, y = box["x"] + point["x"], box["y"] + point["y"]
         inside = (box["x"] < x < box["x"] + box["width"]
