@@ -65,19 +65,47 @@ MEMBERSHIPS = [
 ]
 
 
-def record(record_id, iso3, activity, start, end, evidence, note="", sources="example-cuba"):
-    return {"record_id": record_id, "iso3": iso3, "activity": activity, "start_year": start,
-            "end_year": end, "title": f"Title of {record_id}", "description": "What happened.",
-            "evidence": evidence, "evidence_note": note, "sources": sources}
+def record(record_id, iso3, activity, start, end, evidence, note="", sources="example-cuba",
+           counterpart="government", body=""):
+    return {"record_id": record_id, "iso3": iso3, "activity": activity, "start": start,
+            "end": end, "counterpart": counterpart, "cuban_body": body,
+            "title": f"Title of {record_id}", "description": "What happened.",
+            "evidence": evidence, "evidence_note": note, "last_attested": "",
+            "reviewed": "2026-11-25", "sources": sources}
 
 
 COOPERATION = [
-    record("bol-guerrilla-1966", "BOL", "support_to_insurgency", "1966", "1967", "documented"),
-    record("ven-doctors-2003", "VEN", "medical_diplomacy", "2003", "", "documented"),
+    record("bol-guerrilla-1966", "BOL", "support_to_insurgency", "1966-11-03", "1967-10",
+           "documented", counterpart="armed_opposition", body="armed_forces"),
+    record("ven-doctors-2003", "VEN", "medical_diplomacy", "2003-04", "", "documented",
+           body="medical_services"),
     record("ven-intelligence-2008", "VEN", "intelligence_cooperation", "2008", "", "reported"),
-    record("nic-advisers-1979", "NIC", "military_advisers", "1979", "1990", "documented"),
+    record("nic-advisers-1979", "NIC", "military_advisers", "1979-07", "1990", "documented",
+           body="armed_forces"),
     record("grd-peacekeeping-2020", "GRD", "peacekeeping", "2020", "2020", "alleged",
            "Circulates online; no primary source."),
+]
+
+
+PERSONNEL = [
+    {"personnel_id": "nic-1984", "record_id": "nic-advisers-1979", "iso3": "NIC",
+     "date": "1984-01", "low": "2500", "high": "3500", "counted": "Cuban military advisers",
+     "sources": "example-cuba", "note": "A US estimate."},
+    {"personnel_id": "nic-1985", "record_id": "nic-advisers-1979", "iso3": "NIC",
+     "date": "1985", "low": "786", "high": "786", "counted": "Cuban military advisers",
+     "sources": "example-cuba", "note": ""},
+    {"personnel_id": "ven-2010", "record_id": "ven-doctors-2003", "iso3": "VEN",
+     "date": "2010-07-01", "low": "30000", "high": "30000", "counted": "Cuban doctors",
+     "sources": "example-cuba", "note": ""},
+]
+
+AGREEMENTS = [
+    {"agreement_id": "ven-convenio-2000", "iso3": "VEN", "title": "Comprehensive agreement",
+     "signed": "2000-10-30", "ended": "2026-01", "subject": "medical_diplomacy",
+     "sources": "example-cuba", "note": "Oil for services."},
+    {"agreement_id": "nic-security-2007", "iso3": "NIC", "title": "Security agreement",
+     "signed": "2007", "ended": "", "subject": "intelligence_cooperation",
+     "sources": "example-cuba", "note": ""},
 ]
 
 
@@ -124,6 +152,8 @@ def make_data_dir(path: Path) -> Path:
     write_csv(path / "organisations.csv", ORGANISATIONS)
     write_csv(path / "memberships.csv", MEMBERSHIPS)
     write_csv(path / "cooperation.csv", COOPERATION)
+    write_csv(path / "personnel.csv", PERSONNEL)
+    write_csv(path / "agreements.csv", AGREEMENTS)
     write_csv(path / "eras.csv", ERAS)
     write_csv(path / "narratives.csv", NARRATIVES)
     return path
@@ -135,9 +165,15 @@ def mini_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def mini(tmp_path_factory):
+def mini_path(tmp_path_factory) -> Path:
+    """The tiny data directory, made once (never change it: copy it with ``mini_dir``)."""
+    return make_data_dir(tmp_path_factory.mktemp("mini") / "data")
+
+
+@pytest.fixture(scope="session")
+def mini(mini_path):
     """The tiny atlas, loaded once."""
-    return load_atlas(make_data_dir(tmp_path_factory.mktemp("mini") / "data"))
+    return load_atlas(mini_path)
 
 
 @pytest.fixture(scope="session")

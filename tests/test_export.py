@@ -15,7 +15,15 @@ from PIL import Image
 
 from geo import cited_sources
 from geo.data.vocab import ACTIVITIES
-from geo.io.exports import CSV_COLUMNS, filename, map_geojson, records_csv, sources_text
+from geo.io.exports import (
+    AGREEMENT_COLUMNS,
+    CSV_COLUMNS,
+    agreements_csv,
+    filename,
+    map_geojson,
+    records_csv,
+    sources_text,
+)
 from geo.render.slide import slide_figure, slide_pdf, slide_png
 from geo.view.scene import build_scene, describe
 from geo.view.state import View
@@ -154,10 +162,12 @@ def test_csv_is_the_view_s_records_exactly(mini):
     assert read_csv(records_csv(mini, scene)) == [
         list(CSV_COLUMNS),
         ["ven-doctors-2003", "VEN", "Venezuela", "medical_diplomacy", "Medical diplomacy",
-         "2003", "", "Title of ven-doctors-2003", "What happened.", "documented", "",
+         "2003", "", "2003-04", "", "government", "medical_services",
+         "Title of ven-doctors-2003", "What happened.", "documented", "",
          "Cuba abroad", "http://example.org/cuba?x=1"],
         ["ven-intelligence-2008", "VEN", "Venezuela", "intelligence_cooperation",
-         "Intelligence cooperation", "2008", "", "Title of ven-intelligence-2008",
+         "Intelligence cooperation", "2008", "", "2008", "", "government", "",
+         "Title of ven-intelligence-2008",
          "What happened.", "reported", "", "Cuba abroad", "http://example.org/cuba?x=1"],
     ]
 
@@ -193,10 +203,21 @@ def test_csv_defuses_formulas(mini):
     records["evidence_note"] = ["\tcmd", "a = b, safe"]
     scene = dataclasses.replace(scene, records=records)
     rows = read_csv(records_csv(mini, scene))
-    assert [(r[7], r[8], r[10]) for r in rows[1:]] == [
+    column = {name: i for i, name in enumerate(CSV_COLUMNS)}
+    assert [(r[column["title"]], r[column["description"]], r[column["evidence_note"]])
+            for r in rows[1:]] == [
         ('\'=HYPERLINK("http://evil.example","click")', "'-3", "'\tcmd"),
         ("'+1+2", "'@SUM(A1)", "a = b, safe"),
     ]
+
+
+def test_agreements_csv_lists_those_in_force_in_the_year(mini):
+    rows = read_csv(agreements_csv(mini, scene_of(mini, year=2010)))
+    assert rows[0] == list(AGREEMENT_COLUMNS)
+    assert [r[0] for r in rows[1:]] == ["nic-security-2007", "ven-convenio-2000"]
+    assert [r[0] for r in read_csv(agreements_csv(mini, scene_of(mini, year=2026)))[1:]] == [
+        "nic-security-2007", "ven-convenio-2000"]  # ended during 2026: in force that year
+    assert read_csv(agreements_csv(mini, scene_of(mini, year=1999)))[1:] == []
 
 
 # --- map GeoJSON -------------------------------------------------------------------------------

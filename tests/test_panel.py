@@ -5,15 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo.render.html import records_html, safe_link, status_summary, years_text
+from geo.render.html import records_html, safe_link, span_text, status_summary, years_text
 
 HOSTILE = {
     "record_id": "x-1", "iso3": "GRD", "activity": "peacekeeping", "start_year": 1983,
-    "end_year": pd.NA, "title": "<script>alert(1)</script>",
+    "end_year": pd.NA, "start": "1983-10-25", "end": None, "counterpart": "armed_opposition",
+    "cuban_body": "<i>x</i>", "reviewed": "2026-11-29", "last_attested": "s2",
+    "title": "<script>alert(1)</script>",
     "description": "<img src=x onerror=alert(2)>", "evidence": "alleged",
     "evidence_note": "\" onmouseover=\"alert(3)",
-    "sources": [{"title": "<b>bold</b>", "url": "javascript:alert(4)"},
-                {"title": "Fine", "url": "https://example.org/a?b=1&c=\"2\""}],
+    "sources": [{"source_id": "s1", "title": "<b>bold</b>", "url": "javascript:alert(4)"},
+                {"source_id": "s2", "title": "Fine", "url": "https://example.org/a?b=1&c=\"2\""}],
 }
 
 
@@ -28,6 +30,19 @@ def test_hostile_record_text_is_shown_literally():
     assert ('<a href="https://example.org/a?b=1&amp;c=&quot;2&quot;" target="_blank" '
             'rel="noopener noreferrer">Fine</a>') in html
     assert "user-supplied" not in html
+    assert "<i>x" not in html and "&lt;i&gt;x&lt;/i&gt;" in html  # an unknown body, escaped
+    assert "25 Oct 1983 – ongoing" in html
+    assert "against the government: support to armed opposition" in html
+    assert "Last attested by: Fine (record reviewed 29 Nov 2026)" in html
+
+
+@pytest.mark.parametrize(("start", "end", "expected"), [
+    ("1979", "1990", "1979 – 1990"), ("1979-07", "1990", "Jul 1979 – 1990"),
+    ("2003-04-03", None, "3 Apr 2003 – ongoing"), ("2020", "2020", "2020"),
+    ("2019-04-24", "2019-04-24", "24 Apr 2019"),
+])
+def test_dates_are_shown_as_precisely_as_the_data(start, end, expected):
+    assert span_text(start, end) == expected
 
 
 def test_user_supplied_records_are_marked():

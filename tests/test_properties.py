@@ -184,7 +184,8 @@ def plausible_rows(draw):
              "start_year": str(start), "end_year": "" if end is None else str(end),
              "title": draw(CELL), "description": draw(CELL),
              "evidence": draw(st.sampled_from(["documented", "reported"])),
-             "evidence_note": draw(CELL), "source_url": URL, "source_title": draw(CELL)}
+             "evidence_note": draw(CELL), "counterpart": "", "source_url": URL,
+             "source_title": draw(CELL)}
     return [cells[column] for column in COLUMNS], iso3
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from geo import DATA_DIR, load_atlas
-from tests.conftest import COOPERATION, GEOMETRY, MEMBERSHIPS, episode, write_csv
+from tests.conftest import COOPERATION, GEOMETRY, MEMBERSHIPS, PERSONNEL, episode, write_csv
 
 
 def rewrite(path: Path, row: int, **changes) -> None:
@@ -36,15 +36,45 @@ def rewrite(path: Path, row: int, **changes) -> None:
      "data/cooperation.csv:2: iso3: 'ESP' is not in countries.geojson"),
     ("cooperation.csv", 2, {"iso3": "CUB"},
      "data/cooperation.csv:2: iso3: Cuba cannot be its own cooperation partner"),
-    ("cooperation.csv", 2, {"start_year": "1970", "end_year": "1966"},
-     "data/cooperation.csv:2: row: end_year 1966 is before start_year 1970"),
-    ("cooperation.csv", 2, {"start_year": "1950"},
-     "data/cooperation.csv:2: start_year: Input should be greater than or equal to 1959"),
-    ("cooperation.csv", 2, {"start_year": "sixties"},
-     "data/cooperation.csv:2: start_year: Input should be a valid integer, unable to parse "
-     "string as an integer"),
-    ("cooperation.csv", 3, {"end_year": "2030"},
+    ("cooperation.csv", 2, {"start": "1970-05", "end": "1966"},
+     "data/cooperation.csv:2: row: end 1966 is before start 1970-05"),
+    ("cooperation.csv", 2, {"start": "1967-03", "end": "1967-02-28"},
+     "data/cooperation.csv:2: row: end 1967-02-28 is before start 1967-03"),
+    ("cooperation.csv", 2, {"start": "sixties"},
+     "data/cooperation.csv:2: start: 'sixties' is not a date of the form YYYY, YYYY-MM or "
+     "YYYY-MM-DD"),
+    ("cooperation.csv", 3, {"end": "2030"},
      "data/cooperation.csv:3: end_year: 2030 is after the review year 2026"),
+    ("cooperation.csv", 3, {"end": "2026-12-24"},
+     "data/cooperation.csv:3: end: 2026-12-24 is after the review date 2026-11-25"),
+    ("cooperation.csv", 2, {"counterpart": "rebels"},
+     "data/cooperation.csv:2: counterpart: Input should be 'government' or 'armed_opposition'"),
+    ("cooperation.csv", 2, {"cuban_body": "KGB"},
+     "data/cooperation.csv:2: cuban_body: Input should be 'armed_forces', 'interior_ministry', "
+     "'intelligence', 'medical_services', 'civil_defence' or 'other'"),
+    ("cooperation.csv", 2, {"last_attested": "example-alba"},
+     "data/cooperation.csv:2: row: last_attested 'example-alba' is not one of its sources"),
+    ("personnel.csv", 2, {"low": "4000"},
+     "data/personnel.csv:2: row: low 4000 is above high 3500"),
+    ("personnel.csv", 2, {"record_id": "ven-doctors-1999"},
+     "data/personnel.csv:2: record_id: 'ven-doctors-1999' is not in cooperation.csv"),
+    ("personnel.csv", 2, {"iso3": "VEN"},
+     "data/personnel.csv:2: iso3: 'VEN' is not the country of its record ('NIC')"),
+    ("personnel.csv", 3, {"date": "1985-02-30"},
+     "data/personnel.csv:3: date: '1985-02-30' is not a real date (day is out of range for "
+     "month)"),
+    ("personnel.csv", 4, {"high": "many"},
+     "data/personnel.csv:4: high: Input should be a valid integer, unable to parse string as "
+     "an integer"),
+    ("agreements.csv", 2, {"ended": "1999"},
+     "data/agreements.csv:2: row: ended 1999 is before signed 2000-10-30"),
+    ("agreements.csv", 3, {"subject": "friendship"},
+     "data/agreements.csv:3: subject: Input should be 'support_to_insurgency', "
+     "'military_training', 'military_advisers', 'intelligence_cooperation', 'joint_exercises', "
+     "'border_security', 'counter_narcotics', 'peacekeeping', 'disaster_response', "
+     "'medical_diplomacy', 'defense_technology', 'peace_mediation' or 'armed_intervention'"),
+    ("agreements.csv", 3, {"sources": "nope"},
+     "data/agreements.csv:3: sources: 'nope' is not in sources.csv"),
     ("cooperation.csv", 6, {"evidence_note": ""},
      "data/cooperation.csv:6: row: an alleged record needs an evidence_note saying why"),
     ("cooperation.csv", 2, {"sources": ""},
@@ -63,7 +93,7 @@ def rewrite(path: Path, row: int, **changes) -> None:
      "data/memberships.csv:4: row: end 2006-04-29 is not after start 2006-04-29"),
     ("memberships.csv", 2, {"status": "friend"},
      "data/memberships.csv:2: status: Input should be 'member', 'associate', 'observer', "
-     "'suspended' or 'inactive'"),
+     "'suspended', 'inactive' or 'disputed'"),
     ("memberships.csv", 2, {"org_id": "NATO"},
      "data/memberships.csv:2: org_id: 'NATO' is not in organisations.csv"),
     ("memberships.csv", 2, {"start": "2003"},
@@ -113,7 +143,9 @@ def test_wrong_header_names_the_columns(mini_dir):
     atlas = load_atlas(mini_dir)
     assert [str(p) for p in atlas.problems] == [
         "data/cooperation.csv:1: header: columns differ from the schema: missing [], "
-        "unexpected ['extra']"]
+        "unexpected ['extra']",
+        *(f"data/personnel.csv:{row}: record_id: {p['record_id']!r} is not in cooperation.csv"
+          for row, p in enumerate(PERSONNEL, start=2))]  # what rests on the records goes too
     assert atlas.records.empty and len(atlas.memberships) == len(MEMBERSHIPS)
 
 
@@ -159,21 +191,24 @@ def test_validate_command_passes_on_the_repository_data():
 
 def test_validate_command_fails_precisely_on_a_broken_copy(tmp_path):
     copy = shutil.copytree(DATA_DIR, tmp_path / "data")
+    with (copy / "personnel.csv").open(encoding="utf-8", newline="") as handle:
+        counted = {row["record_id"] for row in csv.DictReader(handle)}
     with (copy / "cooperation.csv").open(encoding="utf-8", newline="") as handle:
-        first = next(csv.DictReader(handle))
-    rewrite(copy / "cooperation.csv", 2, evidence="rumoured")
+        row = next(n for n, r in enumerate(csv.DictReader(handle), start=2)
+                   if r["record_id"] not in counted)  # nothing else rests on it
+    rewrite(copy / "cooperation.csv", row, evidence="rumoured")
     result = run_validate(copy)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "data/cooperation.csv:2: evidence: Input should be 'documented', 'reported' or 'alleged'"]
-    assert first["evidence"] in {"documented", "reported", "alleged"}
+        f"data/cooperation.csv:{row}: evidence: Input should be 'documented', 'reported' or "
+        "'alleged'"]
 
 
 @pytest.mark.parametrize(("line", "expected"), [
-    ("extra-1959,CHL,peacekeeping,1990,1990,T,D,reported,,example-cuba,SURPLUS",
-     "data/cooperation.csv:7: row: more cells than the 10 columns"),
+    ("extra-1959,CHL,peacekeeping,1990,1990,government,,T,D,reported,,,2026,example-cuba,SURPLUS",
+     "data/cooperation.csv:7: row: more cells than the 14 columns"),
     ("short-1959,CHL,peacekeeping,1990",
-     "data/cooperation.csv:7: row: fewer cells than the 10 columns"),
+     "data/cooperation.csv:7: row: fewer cells than the 14 columns"),
 ])
 def test_misshapen_rows_are_reported_not_guessed(mini_dir, line, expected):
     with (mini_dir / "cooperation.csv").open("a", encoding="utf-8") as handle:

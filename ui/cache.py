@@ -8,7 +8,13 @@ from operator import attrgetter
 import streamlit as st
 
 from geo import Atlas, load_atlas
-from geo.render.charts import membership_timeline, records_timeline, region_timeline, with_year
+from geo.render.charts import (
+    membership_timeline,
+    personnel_chart,
+    records_timeline,
+    region_timeline,
+    with_year,
+)
 from geo.render.leaflet import install_leaflet, leaflet_urls
 from geo.render.webmap import shapes_of
 from geo.view.scene import Scene, build_scene
@@ -20,6 +26,7 @@ CHARTS = {
     "records": lambda atlas, iso3: records_timeline(atlas.cooperation(country=iso3),
                                                     atlas.last_year),
     "region": region_timeline,
+    "personnel": lambda atlas, iso3: personnel_chart(atlas.personnel_of(iso3)),
 }
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from geo import Atlas
-from geo.render.html import membership_table, records_html, status_summary
+from geo.render.html import (
+    agreements_html,
+    membership_table,
+    personnel_table,
+    records_html,
+    status_summary,
+)
 from geo.view.scene import Scene
 from ui.cache import chart
 
@@ -61,3 +67,20 @@ def _records_section(atlas: Atlas, scene: Scene, iso3: str) -> None:
                 "country.")
     else:
         st.markdown(records_html(records), unsafe_allow_html=True)
+    _figures(atlas, iso3)
+
+
+def _figures(atlas: Atlas, iso3: str) -> None:
+    """Counts of Cuban personnel over time and the agreements with Cuba, when there are any."""
+    counts = atlas.personnel_of(iso3)
+    if len(counts):
+        st.markdown(f"**Cuban personnel over time** ({len(counts)} figures; ranges where the "
+                    "sources differ)")
+        chart(atlas, "personnel", iso3)
+        with st.expander("Every figure with whose it is and its source"):
+            st.dataframe(personnel_table(counts), hide_index=True,
+                         column_config={"source": st.column_config.LinkColumn("source")})
+    deals = atlas.agreements_of(iso3)
+    if len(deals):
+        st.markdown(f"**Agreements with Cuba** ({len(deals)})")
+        st.markdown(agreements_html(deals), unsafe_allow_html=True)

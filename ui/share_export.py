@@ -25,15 +25,19 @@ def share_and_export(atlas: Atlas, scene: Scene, default: View, shapes: dict,
             ("Slide (PNG, 16:9)", "png", "image/png", lambda: slide.slide_png(atlas, scene)),
             ("Slide (PDF)", "pdf", "application/pdf", lambda: slide.slide_pdf(atlas, scene)),
             ("Records (CSV)", "csv", "text/csv", lambda: exports.records_csv(atlas, scene)),
+            ("Agreements in force (CSV)", "agreements", "text/csv",
+             lambda: exports.agreements_csv(atlas, scene)),
             ("Map data (GeoJSON)", "geojson", "application/geo+json",
              lambda: exports.map_geojson(atlas, scene)),
             ("Interactive map (HTML, works offline)", "html", "text/html",
              lambda: _standalone(atlas, scene, shapes, assets)),
             ("Sources (text)", "txt", "text/plain", lambda: exports.sources_text(atlas, scene)),
         ]
-        for label, ext, mime, make in files:
-            st.download_button(label, make, file_name=exports.filename(view, ext), mime=mime,
-                               on_click="ignore", key=f"export_{ext}", width="stretch")
+        for label, what, mime, make in files:
+            ext, what = ("csv", what) if what == "agreements" else (what, "")
+            st.download_button(label, make, file_name=exports.filename(view, ext, what),
+                               mime=mime, on_click="ignore", key=f"export_{what or ext}",
+                               width="stretch")
 
 
 def _standalone(atlas: Atlas, scene: Scene, shapes: dict, assets: tuple[str, str]) -> str:

@@ -20,11 +20,13 @@ from geo.data.dates import as_of, parse_partial_date
 from geo.data.reading import Problem, read_countries, read_csv
 from geo.data.schema import (
     FIRST_YEAR,
+    Agreement,
     Cooperation,
     Era,
     Membership,
     Narrative,
     Organisation,
+    Personnel,
     Source,
 )
 from geo.data.vocab import MAX_ORGANISATIONS
@@ -40,7 +42,9 @@ class Atlas:
     ``countries`` is a GeoDataFrame (one row per country or territory, key ``iso3``);
     ``organisations``, ``memberships``, ``records`` (cooperation) and ``sources`` are DataFrames;
     ``eras`` (the timeline's era bands, by ``start_year``) and ``narratives`` (short era texts,
-    by ``order``) are DataFrames too, with ``end_year`` empty when ongoing.
+    by ``order``) are DataFrames too, with ``end_year`` empty when ongoing; ``personnel``
+    (counts of Cuban personnel, by country and date) and ``agreements`` (Cuba–partner
+    agreements, by country and signing date) as well.
     ``version`` names the data it was built from (folder and content digest): caches key on it.
     Membership, cooperation, era and narrative rows carry ``sources``: a list of ``{source_id,
     title, url, publisher}`` dicts resolved from ``data/sources.csv``.
@@ -55,6 +59,8 @@ class Atlas:
     problems: tuple[Problem, ...] = ()
     eras: pd.DataFrame = field(default_factory=lambda: _empty_frame(Era))
     narratives: pd.DataFrame = field(default_factory=lambda: _empty_frame(Narrative))
+    personnel: pd.DataFrame = field(default_factory=lambda: _frame([], Personnel, {}))
+    agreements: pd.DataFrame = field(default_factory=lambda: _frame([], Agreement, {}))
     version: str = ""
     status_table: pd.DataFrame = field(init=False, repr=False)
 
@@ -113,8 +119,10 @@ class Atlas:
         country: str | None = None,
         activities: Iterable[str] | None = None,
         evidence: Iterable[str] | None = None,
+        counterparts: Iterable[str] | None = None,
     ) -> pd.DataFrame:
-        """Cooperation records active in ``year`` (ongoing ones run to the last year), filtered."""
+        """Cooperation records active in ``year`` (ongoing ones run to the last year), filtered;
+        ``counterparts`` keeps records with the government, with an armed opposition, or both."""
         records = self.records
         keep = np.ones(len(records), dtype=bool)
         if year is not None:
@@ -126,7 +134,25 @@ class Atlas:
             keep &= records["activity"].isin(list(activities))
         if evidence is not None:
             keep &= records["evidence"].isin(list(evidence))
+        if counterparts is not None:
+            keep &= records["counterpart"].isin(list(counterparts))
         return records[keep]
+
+    def personnel_of(self, iso3: str) -> pd.DataFrame:
+        """Counts of Cuban personnel in one country (``date, low, high, counted, record_id,
+        sources``), by date."""
+        return self.personnel[self.personnel["iso3"] == iso3]
+
+    def agreements_of(self, iso3: str | None = None, year: int | None = None) -> pd.DataFrame:
+        """Cuba's agreements with one country (or all), those in force in ``year`` when given
+        (signed by then, not ended before it), by signing date."""
+        found = self.agreements
+        if iso3 is not None:
+            found = found[found["iso3"] == iso3]
+        if year is not None:
+            ended = found["ended"].fillna("9999").str[:4].astype(int)
+            found = found[(found["signed"].str[:4].astype(int) <= year) & (ended >= year)]
+        return found
 
     def history(self, iso3: str) -> pd.DataFrame:
         """All membership episodes of one country, by organisation then start."""
@@ -240,6 +266,24 @@ def load_atlas(data_dir: Path | str = DATA_DIR) -> Atlas:
     records = keep(checks.excluded(records, "iso3", CUBA, file,
                                    "Cuba cannot be its own cooperation partner"))
     records = keep(checks.known(records, "sources", source_ids, file, "sources.csv"))
+    records = keep(checks.dates_not_after(records, ("start", "end", "reviewed"), reviewed, file))
+
+    record_country = {r["record_id"]: r["iso3"] for r in records}
+    file = name("personnel.csv")
+    counts = keep(read_csv(data_dir / "personnel.csv", Personnel, file))
+    counts = keep(checks.unique(counts, "personnel_id", file))
+    counts = keep(checks.known(counts, "record_id", record_country, file, "cooperation.csv"))
+    counts = keep(checks.matches(counts, "iso3", lambda row: record_country[row["record_id"]],
+                                 file, "the country of its record"))
+    counts = keep(checks.known(counts, "sources", source_ids, file, "sources.csv"))
+    counts = keep(checks.dates_not_after(counts, ("date",), reviewed, file))
+
+    file = name("agreements.csv")
+    deals = keep(read_csv(data_dir / "agreements.csv", Agreement, file))
+    deals = keep(checks.unique(deals, "agreement_id", file))
+    deals = keep(checks.known(deals, "iso3", iso3, file, "countries.geojson"))
+    deals = keep(checks.known(deals, "sources", source_ids, file, "sources.csv"))
+    deals = keep(checks.dates_not_after(deals, ("signed", "ended"), reviewed, file))
 
     file = name("eras.csv")
     eras = keep(read_csv(data_dir / "eras.csv", Era, file))
@@ -284,6 +328,10 @@ def load_atlas(data_dir: Path | str = DATA_DIR) -> Atlas:
         problems=tuple(sorted(problems)),
         eras=_spans(_frame(eras, Era, by_id), "start_year"),
         narratives=_spans(_frame(texts, Narrative, by_id), "order"),
+        personnel=_frame(counts, Personnel, by_id).sort_values(["iso3", "date"],
+                                                                kind="stable"),
+        agreements=_frame(deals, Agreement, by_id).sort_values(["iso3", "signed"],
+                                                               kind="stable"),
         version=_version(data_dir),
     )
 
@@ -298,7 +346,7 @@ def _version(data_dir: Path) -> str:
 
 def _frame(rows: list[dict], model, sources: dict[str, dict]) -> pd.DataFrame:
     """Validated rows with the model's columns (even when there are none); ``sources`` resolved."""
-    frame = pd.DataFrame(rows, columns=["row", *model.model_fields])
+    frame = pd.DataFrame(rows, columns=["row", *model.model_fields, *model.model_computed_fields])
     frame["source_ids"] = frame["sources"]
     frame["sources"] = [[sources[i] for i in ids] for ids in frame["source_ids"]]
     return frame

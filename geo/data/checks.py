@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import date
 
 from geo.data.dates import parse_partial_date
 from geo.data.reading import Problem
@@ -93,6 +94,27 @@ def not_after(rows: Rows, fields: Iterable[str], last: int, file: str
             if row[name] is not None and row[name] > last:
                 bad[row["row"]].append(Problem(file, row["row"], name,
                                                f"{row[name]} is after the review year {last}"))
+    return _split(rows, bad)
+
+
+def dates_not_after(rows: Rows, fields: Iterable[str], last: date, file: str
+                    ) -> tuple[Rows, list[Problem]]:
+    """Keep rows whose partial-date ``fields`` do not start after ``last`` (the review date)."""
+    bad: dict[int, list[Problem]] = defaultdict(list)
+    for row in rows:
+        for name in fields:
+            if row[name] and parse_partial_date(row[name]) > last:
+                bad[row["row"]].append(Problem(file, row["row"], name,
+                                               f"{row[name]} is after the review date {last}"))
+    return _split(rows, bad)
+
+
+def matches(rows: Rows, field: str, expected: Callable[[dict], object], file: str, what: str
+            ) -> tuple[Rows, list[Problem]]:
+    """Keep rows whose ``field`` equals ``expected(row)`` (``what`` names that value)."""
+    bad = {row["row"]: [Problem(file, row["row"], field,
+                                f"{row[field]!r} is not {what} ({expected(row)!r})")]
+           for row in rows if row[field] != expected(row)}
     return _split(rows, bad)
 
 

@@ -18,12 +18,21 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    computed_field,
     field_validator,
     model_validator,
 )
 
 from geo.data.dates import parse_partial_date
-from geo.data.vocab import ACTIVITIES, COUNTRY_KINDS, EVIDENCE, ORG_KINDS, STATUSES
+from geo.data.vocab import (
+    ACTIVITIES,
+    COUNTERPARTS,
+    COUNTRY_KINDS,
+    CUBAN_BODIES,
+    EVIDENCE,
+    ORG_KINDS,
+    STATUSES,
+)
 
 FIRST_YEAR = 1959
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -154,30 +163,100 @@ class Membership(Row):
         return self
 
 
-def record_rules(record):
+def record_rules(start_year: int, end_year: int | None, evidence: str,
+                 evidence_note: str | None) -> None:
     """A cooperation record ends no earlier than it starts; an alleged one says why."""
-    if record.end_year is not None and record.end_year < record.start_year:
-        raise ValueError(f"end_year {record.end_year} is before start_year {record.start_year}")
-    if record.evidence == "alleged" and not record.evidence_note:
+    if end_year is not None and end_year < start_year:
+        raise ValueError(f"end_year {end_year} is before start_year {start_year}")
+    if evidence == "alleged" and not evidence_note:
         raise ValueError("an alleged record needs an evidence_note saying why")
-    return record
 
 
 class Cooperation(Row):
-    """``data/cooperation.csv``: one episode of Cuban cooperation with one partner."""
+    """``data/cooperation.csv``: one episode of Cuban cooperation with (or against) one partner.
+
+    ``start`` and ``end`` are partial dates as precise as the sources (``end`` is the last
+    period the record covers; empty: ongoing on the review date); ``start_year`` and
+    ``end_year`` are derived from them. ``last_attested`` names the cited source that last
+    attests the activity; ``reviewed`` is when the record was last checked against its sources.
+    """
 
     record_id: Annotated[str, Field(pattern=SLUG)]
     iso3: Iso3
     activity: vocabulary(ACTIVITIES)
-    start_year: Year
-    end_year: OptionalYear = None
+    start: PartialDate
+    end: OptionalDate = None
+    counterpart: vocabulary(COUNTERPARTS)
+    cuban_body: Annotated[vocabulary(CUBAN_BODIES) | None, BeforeValidator(blank_to_none)] = None
     title: Annotated[Text, Field(max_length=120)]
     description: Annotated[Text, Field(max_length=600)]
     evidence: vocabulary(EVIDENCE)
     evidence_note: OptionalText = None
+    last_attested: Annotated[Annotated[str, Field(pattern=SLUG)] | None,
+                             BeforeValidator(blank_to_none)] = None
+    reviewed: PartialDate
     sources: SourceIds
 
-    _consistent = model_validator(mode="after")(record_rules)
+    @computed_field
+    @property
+    def start_year(self) -> int:
+        return int(self.start[:4])
+
+    @computed_field
+    @property
+    def end_year(self) -> int | None:
+        return None if self.end is None else int(self.end[:4])
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.end is not None and self.end[:len(self.start)] < self.start[:len(self.end)]:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        record_rules(self.start_year, self.end_year, self.evidence, self.evidence_note)
+        if self.last_attested is not None and self.last_attested not in self.sources:
+            raise ValueError(f"last_attested {self.last_attested!r} is not one of its sources")
+        return self
+
+
+class Personnel(Row):
+    """``data/personnel.csv``: one count (or range) of Cuban personnel in a country at a date,
+    attached to the cooperation record it belongs to."""
+
+    personnel_id: Annotated[str, Field(pattern=SLUG)]
+    record_id: Annotated[str, Field(pattern=SLUG)]
+    iso3: Iso3
+    date: PartialDate
+    low: Annotated[int, Field(ge=0)]
+    high: Annotated[int, Field(ge=0)]
+    counted: Annotated[Text, Field(max_length=200)]
+    sources: SourceIds
+    note: OptionalText = None
+
+    @model_validator(mode="after")
+    def _low_not_above_high(self):
+        if self.low > self.high:
+            raise ValueError(f"low {self.low} is above high {self.high}")
+        return self
+
+
+class Agreement(Row):
+    """``data/agreements.csv``: one Cuba–partner agreement, from signing to its end (empty:
+    in force, or no end found)."""
+
+    agreement_id: Annotated[str, Field(pattern=SLUG)]
+    iso3: Iso3
+    title: Annotated[Text, Field(max_length=200)]
+    signed: PartialDate
+    ended: OptionalDate = None
+    subject: vocabulary(ACTIVITIES)
+    sources: SourceIds
+    note: OptionalText = None
+
+    @model_validator(mode="after")
+    def _ends_after_signing(self):
+        if self.ended is not None and parse_partial_date(self.ended) < parse_partial_date(
+                self.signed):
+            raise ValueError(f"ended {self.ended} is before signed {self.signed}")
+        return self
 
 
 class Era(Row):

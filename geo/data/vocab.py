@@ -32,6 +32,23 @@ STATUSES: dict[str, str] = {
     "observer": "Observer",
     "suspended": "Member whose participation is suspended (by the body or by itself)",
     "inactive": "Still a party on paper but not taking part (e.g. Cuba in the OAS since 2009)",
+    "disputed": "Contested: sources disagree whether the state is a party (the note says who says "
+                "what)",
+}
+
+COUNTERPARTS: dict[str, str] = {
+    "government": "Cuba worked with the state's government",
+    "armed_opposition": "Cuba backed insurgents or an armed opposition fighting the state's "
+                        "government",
+}
+
+CUBAN_BODIES: dict[str, str] = {
+    "armed_forces": "Revolutionary Armed Forces (FAR)",
+    "interior_ministry": "Ministry of the Interior (MININT)",
+    "intelligence": "Intelligence (DGI, later Dirección de Inteligencia)",
+    "medical_services": "Medical services (MINSAP, medical brigades, Henry Reeve)",
+    "civil_defence": "Civil defence",
+    "other": "Another Cuban body named by the sources",
 }
 
 ORG_KINDS: dict[str, str] = {

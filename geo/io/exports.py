@@ -21,12 +21,15 @@ from geo.data.vocab import ACTIVITIES
 from geo.view.scene import Scene, describe
 from geo.view.state import View
 
-__all__ = ["CSV_COLUMNS", "TITLE", "filename", "map_geojson", "records_csv", "sources_text"]
+__all__ = ["AGREEMENT_COLUMNS", "CSV_COLUMNS", "TITLE", "agreements_csv", "filename",
+           "map_geojson", "records_csv", "sources_text"]
 
 TITLE = "Alliance Atlas"
 CSV_COLUMNS = ("record_id", "iso3", "country", "activity", "activity_label", "start_year",
-               "end_year", "title", "description", "evidence", "evidence_note", "source_titles",
-               "source_urls")
+               "end_year", "start", "end", "counterpart", "cuban_body", "title", "description",
+               "evidence", "evidence_note", "source_titles", "source_urls")
+AGREEMENT_COLUMNS = ("agreement_id", "iso3", "country", "title", "signed", "ended", "subject",
+                     "note", "source_titles", "source_urls")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 JOIN = " | "
 
@@ -43,8 +46,25 @@ def records_csv(atlas: Atlas, scene: Scene) -> bytes:
     for row in scene.records.itertuples(index=False):
         cells = [row.record_id, row.iso3, names.get(row.iso3, ""), row.activity,
                  ACTIVITIES.get(row.activity, row.activity), _year(row.start_year),
-                 _year(row.end_year), row.title, row.description, row.evidence,
+                 _year(row.end_year), row.start, row.end, row.counterpart, row.cuban_body,
+                 row.title, row.description, row.evidence,
                  row.evidence_note, JOIN.join(s["title"] for s in row.sources),
+                 JOIN.join(s["url"] for s in row.sources)]
+        writer.writerow([_cell(c) for c in cells])
+    return buffer.getvalue().encode("utf-8")
+
+
+def agreements_csv(atlas: Atlas, scene: Scene) -> bytes:
+    """Cuba's agreements in force in the view's year with the states shown, as UTF-8 CSV
+    (columns :data:`AGREEMENT_COLUMNS`), defused like :func:`records_csv`."""
+    names = atlas.countries.set_index("iso3")["name_en"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(AGREEMENT_COLUMNS)
+    found = atlas.agreements_of(year=scene.view.year)
+    for row in found[found["iso3"].isin(scene.states["iso3"])].itertuples(index=False):
+        cells = [row.agreement_id, row.iso3, names.get(row.iso3, ""), row.title, row.signed,
+                 row.ended, row.subject, row.note, JOIN.join(s["title"] for s in row.sources),
                  JOIN.join(s["url"] for s in row.sources)]
         writer.writerow([_cell(c) for c in cells])
     return buffer.getvalue().encode("utf-8")
@@ -109,13 +129,16 @@ def sources_text(atlas: Atlas, scene: Scene) -> str:
     return "\n".join(lines) + "\n"
 
 
-def filename(view: View, ext: str) -> str:
-    """A safe file name for an export of ``view``, e.g. ``alliance-atlas-2026-alliances.png``."""
+def filename(view: View, ext: str, what: str = "") -> str:
+    """A safe file name for an export of ``view``, e.g. ``alliance-atlas-2026-alliances.png``
+    (``what`` the export holds is added when given: ``...-agreements.csv``)."""
     suffix = re.sub(r"[^a-z0-9]", "", ext.lower())
     if not suffix:
         raise ValueError(f"not a file extension: {ext!r}")
     parts = ["alliance-atlas", str(int(view.year)), view.mode]
     if view.country:
         parts.append(view.country)
+    if what:
+        parts.append(what)
     stem = re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")
     return f"{stem}.{suffix}"

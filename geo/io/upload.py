@@ -43,7 +43,7 @@ from geo.data.schema import (
     record_rules,
     vocabulary,
 )
-from geo.data.vocab import ACTIVITIES, EVIDENCE
+from geo.data.vocab import ACTIVITIES, COUNTERPARTS, EVIDENCE
 from geo.io.spreadsheet import (
     ALLOWED_CONTROLS,
     MAX_BYTES,
@@ -72,6 +72,8 @@ TEMPLATE_COLUMNS: dict[str, str] = {
                 "(reputable journalism or research) or alleged (claimed, uncorroborated). "
                 "Required.",
     "evidence_note": "Why that evidence level; required when evidence is alleged.",
+    "counterpart": "government (Cuba worked with the state's government; the default when "
+                   "blank) or armed_opposition (Cuba backed insurgents fighting it).",
     "source_url": "Address of the source, an http:// or https:// URL. Required.",
     "source_title": "Title of the source; the URL is shown when blank.",
 }
@@ -93,6 +95,7 @@ EXAMPLE = {
                    "Mottley.",
     "evidence": "documented",
     "evidence_note": "Confirmed by the Barbadian government and the Cuban Foreign Ministry.",
+    "counterpart": "government",
     "source_url": "https://barbadostoday.bb/2021/01/26/cuban-reinforcements-for-covid-19-battle/",
     "source_title": "Cuban reinforcements for COVID-19 battle",
 }
@@ -311,6 +314,12 @@ def _lower(value):
     return value.lower() if isinstance(value, str) else value
 
 
+def _counterpart(value):
+    """Blank means the usual case: cooperation with the government."""
+    text = blank_to_none(value)
+    return text.lower() if isinstance(text, str) else "government"
+
+
 def _printable(value: str | None) -> str | None:
     """Refuse control characters other than tab and line breaks (they garble pages and files)."""
     for character in value or "":
@@ -351,11 +360,16 @@ class Upload(Row):
     description: Annotated[Checked, Field(max_length=600)]
     evidence: Annotated[vocabulary(EVIDENCE), BeforeValidator(_lower)]
     evidence_note: Annotated[OptionalText, AfterValidator(_printable)] = None
+    counterpart: Annotated[vocabulary(COUNTERPARTS),
+                           BeforeValidator(_counterpart)] = "government"
     source_url: Annotated[Url, BeforeValidator(_required), AfterValidator(_no_space)]
     source_title: Annotated[Annotated[str, Field(max_length=300)] | None,
                             BeforeValidator(blank_to_none), AfterValidator(_printable)] = None
 
-    _consistent = model_validator(mode="after")(record_rules)
+    @model_validator(mode="after")
+    def _consistent(self):
+        record_rules(self.start_year, self.end_year, self.evidence, self.evidence_note)
+        return self
 
 
 def _frame(rows: list[dict], atlas: Atlas) -> pd.DataFrame:
@@ -365,12 +379,16 @@ def _frame(rows: list[dict], atlas: Atlas) -> pd.DataFrame:
         record_id = f"upload-{row['row']}"
         source = {"source_id": record_id, "title": row["source_title"] or row["source_url"],
                   "url": row["source_url"], "publisher": PUBLISHER}
+        end = None if row["end_year"] is None else str(row["end_year"])
         records.append({**row, "record_id": record_id, "iso3": row["country"],
+                        "start": str(row["start_year"]), "end": end,
+                        "reviewed": None,
                         "sources": [source], "source_ids": [record_id]})
     columns = [column for column in atlas.records.columns if column != "user_supplied"]
     frame = pd.DataFrame(records, columns=columns)
     frame["row"] = frame["row"].astype("int64")
-    for column in YEAR_COLUMNS:
-        frame[column] = frame[column].astype("Int64")
+    for column in columns:  # the curated records' types, even where every value is empty
+        if column not in ("row", "sources", "source_ids"):
+            frame[column] = frame[column].astype(atlas.records[column].dtype)
     frame["user_supplied"] = pd.Series(True, index=frame.index, dtype=bool)
     return frame

@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 
 from geo.data.atlas import Atlas
+from geo.data.dates import parse_partial_date
 from geo.data.vocab import ACTIVITIES, STATUSES
 from geo.view.colours import ERA_BANDS, STATUS_COLOURS, qualitative
 
@@ -106,3 +107,27 @@ def with_year(spec: dict, year: int, temporal: bool) -> dict:
             "encoding": {"x": {"datum": datum, "type": "temporal" if temporal
                                else "quantitative"}}}
     return {**spec, "layer": [*spec["layer"], rule]}
+
+
+def personnel_chart(personnel: pd.DataFrame) -> alt.LayerChart:
+    """Counts of Cuban personnel in one country over time: a point per figure, a vertical bar
+    from low to high where a source gives a range, coloured by what was counted.
+
+    ``personnel`` is :meth:`geo.Atlas.personnel_of` for one country.
+    """
+    rows = pd.DataFrame({
+        "date": [parse_partial_date(d) for d in personnel["date"]],
+        "when": personnel["date"], "low": personnel["low"], "high": personnel["high"],
+        "counted": personnel["counted"],
+        "figure": [f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}"
+                   for lo, hi in zip(personnel["low"], personnel["high"], strict=True)],
+    })
+    base = alt.Chart(rows).encode(
+        x=alt.X("date:T", title=None),
+        color=alt.Color("counted:N", title="Counted",
+                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
+        tooltip=[alt.Tooltip("when:N", title="date"), "counted:N", "figure:N"])
+    ranges = base.mark_rule(strokeWidth=3).encode(
+        y=alt.Y("low:Q", title="Cuban personnel", axis=alt.Axis(format="~s")), y2="high:Q")
+    points = base.mark_point(filled=True, size=50).encode(y="high:Q")
+    return alt.layer(ranges, points, base.mark_point(filled=True, size=50).encode(y="low:Q"))

@@ -10,17 +10,19 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from geo.data.vocab import ACTIVITIES
-from geo.view.colours import EVIDENCE_COLOURS, NEUTRAL
+from geo.data.dates import parse_partial_date
+from geo.data.vocab import ACTIVITIES, CUBAN_BODIES
+from geo.view.colours import EVIDENCE_COLOURS, NEUTRAL, OPPOSITION
 
-PANEL_CSS = """<style>
-.atlas-record { border-left: 4px solid #9aa; padding: 2px 0 2px 10px; margin: 0 0 12px; }
-.atlas-record .meta { font-size: .85em; color: #555; }
-.atlas-record .badge { color: #fff; border-radius: 8px; padding: 0 7px; font-size: .8em;
-  font-weight: 600; }
-.atlas-record .user { background: #444; }
-.atlas-record p { margin: 2px 0 4px; }
-.atlas-record ul { margin: 0; padding-left: 18px; font-size: .85em; }
+PANEL_CSS = f"""<style>
+.atlas-record {{ border-left: 4px solid #9aa; padding: 2px 0 2px 10px; margin: 0 0 12px; }}
+.atlas-record .meta {{ font-size: .85em; color: #555; }}
+.atlas-record .badge {{ color: #fff; border-radius: 8px; padding: 0 7px; font-size: .8em;
+  font-weight: 600; }}
+.atlas-record .user {{ background: #444; }}
+.atlas-record .opposed {{ background: {OPPOSITION}; }}
+.atlas-record p {{ margin: 2px 0 4px; }}
+.atlas-record ul {{ margin: 0; padding-left: 18px; font-size: .85em; }}
 </style>"""
 
 
@@ -39,24 +41,73 @@ def years_text(start: object, end: object) -> str:
     return f"{start}" if start == end else f"{start}–{end}"
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def date_text(partial: object) -> str:
+    """A partial date as precise as it is: '1966', 'Nov 1966' or '3 Nov 1966'."""
+    if not isinstance(partial, str) or not partial:
+        return ""
+    day = parse_partial_date(partial)
+    parts = partial.count("-")
+    return (str(day.year), f"{MONTHS[day.month - 1]} {day.year}",
+            f"{day.day} {MONTHS[day.month - 1]} {day.year}")[parts]
+
+
+def span_text(start: object, end: object) -> str:
+    """'Jul 1979 – 1990', '3 Apr 2003 – ongoing' or '2020' (a single period)."""
+    first, last = date_text(start), date_text(end)
+    if not last:
+        return f"{first} – ongoing"
+    return first if first == last else f"{first} – {last}"
+
+
+def _plain(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 def records_html(records: pd.DataFrame) -> str:
-    """One card per cooperation record: years, activity, evidence badge, text, sources."""
+    """One card per cooperation record: dates, activity, evidence and counterpart badges, the
+    Cuban body, text, sources and the source that last attests it."""
     cards = []
     for row in records.sort_values(["start_year", "record_id"]).itertuples():
         colour = EVIDENCE_COLOURS.get(row.evidence, NEUTRAL)
-        user = getattr(row, "user_supplied", False) is True
         badges = f'<span class="badge" style="background:{colour}">{escape(row.evidence)}</span>'
-        if user:
+        if row.counterpart == "armed_opposition":
+            badges += ' <span class="badge opposed">against the government: support to ' \
+                      'armed opposition</span>'
+        if getattr(row, "user_supplied", False) is True:
             badges += ' <span class="badge user">user-supplied</span>'
+        if body := _plain(getattr(row, "cuban_body", None)):
+            badges += f" · {escape(CUBAN_BODIES.get(body, body))}"
         sources = "".join(f"<li>{safe_link(s['url'], s['title'])}</li>" for s in row.sources)
-        note = f'<div class="meta">{escape(row.evidence_note)}</div>' if isinstance(
-            row.evidence_note, str) and row.evidence_note else ""
+        note = f'<div class="meta">{escape(row.evidence_note)}</div>' if _plain(
+            row.evidence_note) else ""
+        last = next((s for s in row.sources if s["source_id"] == getattr(
+            row, "last_attested", None)), None)
+        reviewed = f" (record reviewed {date_text(row.reviewed)})" if _plain(row.reviewed) else ""
+        attested = (f'<div class="meta">Last attested by: {escape(last["title"])}'
+                    f"{escape(reviewed)}</div>") if last else ""
         cards.append(
             f'<div class="atlas-record"><div class="meta">'
-            f"{escape(years_text(row.start_year, row.end_year))} · "
+            f"{escape(span_text(row.start, row.end))} · "
             f"{escape(ACTIVITIES.get(row.activity, row.activity))} · {badges}</div>"
             f"<b>{escape(row.title)}</b><p>{escape(row.description)}</p>{note}"
-            f"<ul>{sources}</ul></div>")
+            f"<ul>{sources}</ul>{attested}</div>")
+    return PANEL_CSS + "".join(cards)
+
+
+def agreements_html(agreements: pd.DataFrame) -> str:
+    """One card per agreement: title, signed and ended (or in force), subject, note, sources."""
+    cards = []
+    for row in agreements.itertuples():
+        ended = f"ended {date_text(row.ended)}" if _plain(row.ended) else "no end recorded"
+        sources = "".join(f"<li>{safe_link(s['url'], s['title'])}</li>" for s in row.sources)
+        note = f"<p>{escape(row.note)}</p>" if _plain(row.note) else ""
+        cards.append(
+            f'<div class="atlas-record"><div class="meta">signed {escape(date_text(row.signed))}'
+            f" · {escape(ended)} · {escape(ACTIVITIES.get(row.subject, row.subject))}</div>"
+            f"<b>{escape(row.title)}</b>{note}<ul>{sources}</ul></div>")
     return PANEL_CSS + "".join(cards)
 
 
@@ -81,4 +132,16 @@ def membership_table(history: pd.DataFrame, organisations: pd.DataFrame) -> pd.D
         "until": history["end"].fillna("").to_numpy() if "end" in history else "",
         "source": [s[0]["url"] if s else "" for s in history["sources"]],
         "all sources": [[f"{x['title']} — {x['url']}" for x in s] for s in history["sources"]],
+    })
+
+
+def personnel_table(personnel: pd.DataFrame) -> pd.DataFrame:
+    """A country's personnel figures as a readable table (plain values; links as URLs)."""
+    return pd.DataFrame({
+        "date": [date_text(d) for d in personnel["date"]],
+        "figure": [f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}"
+                   for lo, hi in zip(personnel["low"], personnel["high"], strict=True)],
+        "counted": personnel["counted"].to_numpy(),
+        "note": personnel["note"].fillna("").to_numpy(),
+        "source": [s[0]["url"] for s in personnel["sources"]],
     })

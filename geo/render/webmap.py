@@ -34,7 +34,7 @@ from geo.render.leaflet import (
     RememberingLayerControl,
 )
 from geo.view.changes import CHANGES, main_change
-from geo.view.colours import CHANGE_COLOURS, HOLLOW, Palette
+from geo.view.colours import CHANGE_COLOURS, HOLLOW, OPPOSITION, Palette
 from geo.view.scene import Scene
 from geo.view.selection import CONTEXT_NOTE
 
@@ -189,9 +189,14 @@ def legend_html(scene: Scene) -> str:
                     "hollow: associate, observer, suspended or inactive</div>")
     if len(scene.links):
         html.append("<b>Cuba's links: main activity</b><div class=\"grid wide\">")
+        government = scene.links[scene.links["counterpart"] == "government"]
         html += [f'<div><span class="line" style="background:{scene.activity_colours[a]}">'
                  f"</span>{escape(ACTIVITIES[a])}</div>"
-                 for a in dict.fromkeys(scene.links["activity"])]
+                 for a in dict.fromkeys(government["activity"])]
+        if (scene.links["counterpart"] == "armed_opposition").any():
+            html.append(f'<div><span class="line" style="background:repeating-linear-gradient('
+                        f'90deg,{OPPOSITION} 0 6px,transparent 6px 10px)"></span>'
+                        "dashed: support to armed opposition (not counted as cooperation)</div>")
         html.append("</div>")
     return "".join(html)
 
@@ -273,18 +278,23 @@ def _dot_html(colour: str, status: str) -> str:
 
 
 def _links_layer(scene: Scene) -> folium.FeatureGroup:
-    """Curved lines from Havana to each partner: width by records, colour by main activity."""
-    styles = {iso3: {"color": colour, "opacity": 0.85, "weight": weight, "lineCap": "round"}
-              for iso3, colour, weight in zip(scene.links["iso3"], scene.links["colour"],
-                                              scene.links["weight"], strict=True)}
+    """Curved lines from Havana to each partner: width by records, colour by main activity;
+    support to an armed opposition dashed, in its own colour."""
+    links = scene.links
+    keys = (links["iso3"] + ":" + links["counterpart"]).tolist()
+    styles = {key: {"color": colour, "opacity": 0.85, "weight": weight, "lineCap": "round",
+                    **({"dashArray": "8 6"} if counterpart == "armed_opposition" else {})}
+              for key, colour, weight, counterpart in zip(keys, links["colour"],
+                                                          links["weight"],
+                                                          links["counterpart"], strict=True)}
     features = [_feature({"type": "LineString", "coordinates": line}, iso3=iso3, kind="state",
-                         tooltip=tip)
-                for iso3, line, tip in zip(scene.links["iso3"], scene.links["line"],
-                                           scene.links["tooltip"], strict=True)]
+                         link=key, tooltip=tip)
+                for key, iso3, line, tip in zip(keys, links["iso3"], links["line"],
+                                                links["tooltip"], strict=True)]
     group = LeanFeatureGroup(name="Cuba's links")
     LeanGeoJson(
         _collection(features), name="Cuba's links",
-        style_function=lambda f: styles[f["properties"]["iso3"]],
+        style_function=lambda f: styles[f["properties"]["link"]],
         highlight_function=lambda _: {"opacity": 1},
         tooltip=LeanTooltip(fields=["tooltip"], labels=False, sticky=True),
     ).add_to(group)

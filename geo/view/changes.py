@@ -17,6 +17,8 @@ CHANGES: dict[str, str] = {
     "restored": "Back to full membership",
     "started": "Cooperation with Cuba began",
     "ended": "Cooperation with Cuba ended",
+    "opposition_started": "Cuban support to armed opposition began",
+    "opposition_ended": "Cuban support to armed opposition ended",
 }
 COLUMNS = ["iso3", "change", "subject", "detail"]
 
@@ -53,6 +55,8 @@ def cooperation_changes(atlas: Atlas, before: int, after: int, activities: Itera
     started = new[~new["record_id"].isin(old["record_id"])].assign(change="started")
     ended = old[~old["record_id"].isin(new["record_id"])].assign(change="ended")
     found = pd.concat([started, ended])
+    opposed = found["counterpart"] == "armed_opposition"
+    found.loc[opposed, "change"] = "opposition_" + found.loc[opposed, "change"]
     return pd.DataFrame({"iso3": found["iso3"], "change": found["change"],
                          "subject": found["activity"], "detail": found["title"]},
                         columns=COLUMNS).reset_index(drop=True)

@@ -65,13 +65,17 @@ def qualitative(ids: list[str] | tuple[str, ...]) -> dict[str, str]:
 
 
 # Membership statuses (timelines and the matrix): ColorBrewer blues for full and associate
-# membership, grey for observers, Dark2 orange and brown for suspended and inactive.
+# membership, grey for observers, Dark2 orange, brown and magenta for suspended, inactive and
+# disputed.
 STATUS_COLOURS = {"member": "#2c7fb8", "associate": "#7fcdbb", "observer": "#bdbdbd",
-                  "suspended": "#d95f02", "inactive": "#8c6d31"}
+                  "suspended": "#d95f02", "inactive": "#8c6d31", "disputed": "#e7298a"}
+# Cuban support to an armed opposition (never counted as cooperation with the government).
+OPPOSITION = "#b2182b"
 # What changed (Okabe-Ito): green, vermillion, orange, sky blue, blue, reddish purple.
 CHANGE_COLOURS: dict[str, str] = {"joined": "#009E73", "left": "#D55E00", "suspended": "#E69F00",
                                   "restored": "#56B4E9", "started": "#0072B2",
-                                  "ended": "#CC79A7"}
+                                  "ended": "#CC79A7", "opposition_started": "#b2182b",
+                                  "opposition_ended": "#762a83"}
 # Evidence badges in the country panel (PRGn and PuOr ends: readable white text).
 EVIDENCE_COLOURS = {"documented": "#1b7837", "reported": "#b35806", "alleged": "#762a83"}
 ERA_BANDS = ("#f2f2f2", "#e0e0e0")  # alternating era bands behind the timelines

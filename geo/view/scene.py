@@ -18,7 +18,7 @@ import shapely
 from geo.data.atlas import CUBA, Atlas
 from geo.data.vocab import ACTIVITIES, EVIDENCE
 from geo.view.changes import changes
-from geo.view.colours import CLASSES, PALETTE, Palette, qualitative
+from geo.view.colours import CLASSES, OPPOSITION, PALETTE, Palette, qualitative
 from geo.view.state import MODES, View
 
 LEGEND_TITLES = {
@@ -36,7 +36,9 @@ LINK_POINTS = 24
 class Scene:
     """Everything drawn for one view.
 
-    ``states``: one row per CELAC state (``iso3, name, value, fill, tooltip, small``);
+    ``states``: one row per CELAC state (``iso3, name, value, fill, tooltip, small`` and
+    ``opposed``, the records of Cuban support to an armed opposition there, never counted in
+    ``value``);
     ``dots``: one row per (state, selected alliance) with a status that year;
     ``links``: one row per partner with cooperation (``n, activity, colour, weight, line``);
     ``records`` and ``statuses``: the filtered rows behind it all, with their sources;
@@ -85,6 +87,8 @@ def build_scene(atlas: Atlas, view: View) -> Scene:
     })
     countries["fill"] = [palette.cuba if iso3 == CUBA else palette.class_colour(v)
                          for iso3, v in zip(countries["iso3"], countries["value"], strict=True)]
+    opposed = records[records["counterpart"] == "armed_opposition"].groupby("iso3").size()
+    countries["opposed"] = opposed.reindex(countries["iso3"], fill_value=0).to_numpy()
     countries["tooltip"] = tooltips(countries, statuses, records, view)
     cuba = countries.loc[countries["iso3"] == CUBA, ["lon", "lat"]].iloc[0]
     havana = (float(cuba["lon"]), float(cuba["lat"]))
@@ -112,8 +116,8 @@ def _values(atlas: Atlas, view: View, statuses: pd.DataFrame,
     """Per country, the count the colour mode draws."""
     if view.mode == "alliances":
         return statuses[statuses["status"] == "member"].groupby("iso3").size()
-    if view.mode == "cooperation":
-        return records.groupby("iso3").size()
+    if view.mode == "cooperation":  # cooperation with governments; support to rebels apart
+        return records[records["counterpart"] == "government"].groupby("iso3").size()
     return atlas.shared_with_cuba(view.year, view.alliances)
 
 
@@ -135,7 +139,8 @@ def tooltips(countries: pd.DataFrame, statuses: pd.DataFrame, records: pd.DataFr
     for iso3, status, org in zip(statuses["iso3"], statuses["status"], statuses["org_id"],
                                  strict=True):
         by_country.setdefault(iso3, {}).setdefault(status, []).append(org)
-    counts = Counter(records["iso3"])
+    counts = Counter(records.loc[records["counterpart"] == "government", "iso3"])
+    opposed = Counter(records.loc[records["counterpart"] == "armed_opposition", "iso3"])
     tips = []
     for iso3, name in zip(countries["iso3"], countries["name"], strict=True):
         rows = by_country.get(iso3)
@@ -146,7 +151,9 @@ def tooltips(countries: pd.DataFrame, statuses: pd.DataFrame, records: pd.DataFr
             lines += [f"{escape(status.capitalize())}: {', '.join(escape(o) for o in sorted(orgs))}"
                       for status, orgs in rows.items()]
         if iso3 != CUBA:
-            lines.append(f"Cooperation records: {counts.get(iso3, 0)}")
+            lines.append(f"Cooperation with the government: {counts.get(iso3, 0)} record(s)")
+        if opposed.get(iso3):
+            lines.append(f"Cuban support to armed opposition: {opposed[iso3]} record(s)")
         tips.append("<br>".join(lines))
     return tips
 
@@ -172,39 +179,47 @@ def _dots(countries: pd.DataFrame, statuses: pd.DataFrame, org_colours: dict[str
 
 
 def _links(countries: pd.DataFrame, records: pd.DataFrame, activity_colours: dict[str, str],
-          havana: tuple[float, float]) -> pd.DataFrame:
-    """One curved line from Havana per partner: width by records, colour by main activity.
+           havana: tuple[float, float]) -> pd.DataFrame:
+    """One curved line from Havana per partner and counterpart: width by records, colour by
+    main activity for cooperation with the government; support to an armed opposition is a
+    separate line in its own colour (``counterpart`` says which).
 
     The main activity is the most frequent one; a tie goes to the first in the vocabulary.
     """
     order = {a: i for i, a in enumerate(ACTIVITIES)}
     where = {iso3: (name, float(lon), float(lat)) for iso3, name, lon, lat in zip(
         countries["iso3"], countries["name"], countries["lon"], countries["lat"], strict=True)}
-    per_partner: dict[str, Counter] = {}
-    for iso3, activity in zip(records["iso3"], records["activity"], strict=True):
+    per_partner: dict[tuple[str, str], Counter] = {}
+    for iso3, counterpart, activity in zip(records["iso3"], records["counterpart"],
+                                           records["activity"], strict=True):
         if iso3 in where:
-            per_partner.setdefault(iso3, Counter())[activity] += 1
+            per_partner.setdefault((iso3, counterpart), Counter())[activity] += 1
     rows = []
-    for iso3 in sorted(per_partner):
-        counts = per_partner[iso3]
+    for iso3, counterpart in sorted(per_partner):
+        counts = per_partner[iso3, counterpart]
         n = sum(counts.values())
         top = min(counts, key=lambda a: (-counts[a], order[a]))
         name, lon, lat = where[iso3]
+        opposed = counterpart == "armed_opposition"
+        what = ("support to armed opposition" if opposed
+                else f"mostly {ACTIVITIES[top].lower()}")
         rows.append({
-            "iso3": iso3, "name": name, "n": n, "activity": top,
-            "colour": activity_colours[top], "weight": 2 + 1.5 * min(n, 6),
-            "line": _curve(havana, (lon, lat)),
-            "tooltip": (f"<b>Cuba → {escape(name)}</b><br>{n} record(s); mostly "
-                        f"{escape(ACTIVITIES[top].lower())}"),
+            "iso3": iso3, "name": name, "n": n, "activity": top, "counterpart": counterpart,
+            "colour": OPPOSITION if opposed else activity_colours[top],
+            "weight": 2 + 1.5 * min(n, 6),
+            "line": _curve(havana, (lon, lat), bow=-0.2 if opposed else 0.2),
+            "tooltip": f"<b>Cuba → {escape(name)}</b><br>{n} record(s); {escape(what)}",
         })
-    columns = ["iso3", "name", "n", "activity", "colour", "weight", "line", "tooltip"]
+    columns = ["iso3", "name", "n", "activity", "counterpart", "colour", "weight", "line",
+               "tooltip"]
     return pd.DataFrame(rows, columns=columns)
 
 
-def _curve(start: tuple[float, float], end: tuple[float, float]) -> list[list[float]]:
-    """A quadratic Bézier from ``start`` to ``end`` (lon, lat), bowed to the left."""
+def _curve(start: tuple[float, float], end: tuple[float, float],
+           bow: float = 0.2) -> list[list[float]]:
+    """A quadratic Bézier from ``start`` to ``end`` (lon, lat), bowed to the left (to the
+    right when ``bow`` is negative)."""
     (x0, y0), (x1, y1) = start, end
-    bow = 0.2
     cx, cy = (x0 + x1) / 2 - (y1 - y0) * bow, (y0 + y1) / 2 + (x1 - x0) * bow
     t = np.linspace(0, 1, LINK_POINTS)[:, None]
     points = (1 - t) ** 2 * [x0, y0] + 2 * (1 - t) * t * [cx, cy] + t**2 * [x1, y1]
