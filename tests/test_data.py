@@ -119,3 +119,22 @@ def test_simplified_neighbours_still_share_their_border(atlas, a, b):
     overlap_km2 = shapes[a].intersection(shapes[b]).area / 1e6
     assert shared_km > 5
     assert overlap_km2 < 0.01
+
+
+def test_open_records_are_attested_by_a_recent_source(atlas):
+    """A record stays open only when a source of its last two years shows it running."""
+    published = dict(zip(atlas.sources["source_id"], atlas.sources["published"], strict=True))
+    open_records = atlas.records[atlas.records["end"].isna()]
+    assert len(open_records)
+    for row in open_records.itertuples():
+        assert row.last_attested in row.source_ids, row.record_id
+        when = published[row.last_attested]
+        if isinstance(when, str) and when:
+            assert int(when[:4]) >= atlas.reviewed.year - 2, row.record_id
+
+
+def test_personnel_and_agreements_rest_on_known_records_and_sources(atlas):
+    assert set(atlas.personnel["record_id"]) <= set(atlas.records["record_id"])
+    assert (atlas.personnel["low"] <= atlas.personnel["high"]).all()
+    assert all(len(s) for s in atlas.personnel["sources"])
+    assert all(len(s) for s in atlas.agreements["sources"])
