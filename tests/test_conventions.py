@@ -12,12 +12,21 @@ import pytest
 
 import geo
 from geo import DATA_DIR
-from geo.data.schema import Cooperation, CountryProperties, Membership, Organisation, Source
+from geo.data.schema import (
+    Agreement,
+    Cooperation,
+    CountryProperties,
+    Membership,
+    Organisation,
+    Personnel,
+    Source,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = tomllib.loads((DATA_DIR / "catalogue.toml").read_text("utf-8"))
 SCHEMAS = {"sources.csv": Source, "organisations.csv": Organisation,
            "memberships.csv": Membership, "cooperation.csv": Cooperation,
+           "personnel.csv": Personnel, "agreements.csv": Agreement,
            "countries.geojson": CountryProperties}
 
 
@@ -38,7 +47,8 @@ def test_geo_never_imports_streamlit(path):
 
 
 def test_every_data_file_is_catalogued():
-    on_disk = {p.name for p in DATA_DIR.iterdir() if p.is_file()} - {"catalogue.toml", "README.md"}
+    on_disk = {p.name for p in DATA_DIR.iterdir() if p.is_file()} - {"catalogue.toml", "README.md",
+                                                                       "CHANGELOG.md"}
     assert set(CATALOGUE["files"]) == on_disk
 
 
