@@ -26,7 +26,7 @@ from matplotlib.text import Text
 from geo.data.atlas import CUBA, Atlas, cited_sources
 from geo.data.vocab import ACTIVITIES
 from geo.io.exports import TITLE
-from geo.view.colours import Palette
+from geo.view.colours import OPPOSITION, Palette
 from geo.view.scene import Scene, describe
 
 __all__ = ["slide_figure", "slide_pdf", "slide_png"]
@@ -101,8 +101,9 @@ def _draw_map(ax, atlas: Atlas, scene: Scene) -> None:
         width = 0.75 * arc.weight  # folium pixels to points, a little bolder for projection
         halo = patheffects.withStroke(linewidth=width + 2.5, foreground="white", alpha=0.8)
         line = np.asarray(arc.line, dtype=float)
+        dashes = (0, (3, 2)) if arc.counterpart == "armed_opposition" else "solid"
         ax.plot(line[:, 0], line[:, 1], color=arc.colour, linewidth=width, alpha=0.95,
-                solid_capstyle="round", zorder=5, path_effects=[halo])
+                linestyle=dashes, solid_capstyle="round", zorder=5, path_effects=[halo])
 
     cuba = states[states["iso3"] == CUBA]  # on top of the links, which start in Havana
     _polygons(ax, shapes.reindex(cuba["iso3"]), cuba["fill"], palette.cuba_line, 1.6, zorder=6)
@@ -186,9 +187,13 @@ def _stack(panel: _Panel, atlas: Atlas, scene: Scene, title: str, size: dict) ->
     y = panel.legend(swatches, scene.legend_title, y - GAP, min(4, len(swatches)),
                      size["legend"])
     if len(scene.links):
-        present = [a for a in ACTIVITIES if a in set(scene.links["activity"])]
+        government = scene.links[scene.links["counterpart"] == "government"]
+        present = [a for a in ACTIVITIES if a in set(government["activity"])]
         lines = [Line2D([], [], color=scene.activity_colours[a], linewidth=5,
                         solid_capstyle="round", label=ACTIVITIES[a]) for a in present]
+        if (scene.links["counterpart"] == "armed_opposition").any():
+            lines.append(Line2D([], [], color=OPPOSITION, linewidth=5, linestyle=(0, (3, 2)),
+                                label="Support to armed opposition"))
         y = panel.legend(lines, "Cuba's links, by main activity (width: records)", y - GAP,
                          1 if len(lines) < 4 else 2, size["legend"])
     return y
