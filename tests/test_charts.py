@@ -5,6 +5,7 @@ from __future__ import annotations
 from geo import ACTIVITIES, EVIDENCE
 from geo.render.charts import (
     membership_timeline,
+    personnel_chart,
     records_timeline,
     region_timeline,
     with_year,
@@ -50,3 +51,12 @@ def test_the_year_rule_is_added_without_touching_the_cached_spec(mini):
     assert marked["layer"][-1]["encoding"]["x"] == {"datum": 1983, "type": "quantitative"}
     dated = with_year(spec, 1983, temporal=True)["layer"][-1]["encoding"]["x"]
     assert dated == {"datum": {"year": 1983, "month": 7, "date": 1}, "type": "temporal"}
+
+
+def test_personnel_chart_draws_every_figure_and_its_range(mini):
+    spec = personnel_chart(mini.personnel_of("NIC")).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert [(r["when"], r["low"], r["high"]) for r in rows] == [
+        ("1984-01", 2500, 3500), ("1985", 786, 786)]
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["rule", "point", "point"]
+    assert spec["layer"][0]["encoding"]["y2"]["field"] == "high"

@@ -74,10 +74,10 @@ def _figures(atlas: Atlas, iso3: str) -> None:
     """Counts of Cuban personnel over time and the agreements with Cuba, when there are any."""
     counts = atlas.personnel_of(iso3)
     if len(counts):
-        st.markdown(f"**Cuban personnel over time** ({len(counts)} figures; ranges where the "
-                    "sources differ)")
+        st.markdown(f"**Cuban personnel over time** ({len(counts)} figures; a bar spans a "
+                    "range; hover a point for what was counted)")
         chart(atlas, "personnel", iso3)
-        with st.expander("Every figure with whose it is and its source"):
+        with st.expander("Every figure: what was counted, whose figure, its source"):
             st.dataframe(personnel_table(counts), hide_index=True,
                          column_config={"source": st.column_config.LinkColumn("source")})
     deals = atlas.agreements_of(iso3)

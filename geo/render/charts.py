@@ -11,7 +11,7 @@ import pandas as pd
 from geo.data.atlas import Atlas
 from geo.data.dates import parse_partial_date
 from geo.data.vocab import ACTIVITIES, STATUSES
-from geo.view.colours import ERA_BANDS, STATUS_COLOURS, qualitative
+from geo.view.colours import ERA_BANDS, NEUTRAL, STATUS_COLOURS, qualitative
 
 
 def membership_timeline(history: pd.DataFrame, until: date) -> alt.LayerChart:
@@ -110,8 +110,9 @@ def with_year(spec: dict, year: int, temporal: bool) -> dict:
 
 
 def personnel_chart(personnel: pd.DataFrame) -> alt.LayerChart:
-    """Counts of Cuban personnel in one country over time: a point per figure, a vertical bar
-    from low to high where a source gives a range, coloured by what was counted.
+    """Counts of Cuban personnel in one country over time: a point per figure and a vertical
+    bar from low to high where a source gives a range. What was counted is in the tooltip and
+    the table beside the chart (the labels are too long for a legend in a side panel).
 
     ``personnel`` is :meth:`geo.Atlas.personnel_of` for one country.
     """
@@ -123,11 +124,10 @@ def personnel_chart(personnel: pd.DataFrame) -> alt.LayerChart:
                    for lo, hi in zip(personnel["low"], personnel["high"], strict=True)],
     })
     base = alt.Chart(rows).encode(
-        x=alt.X("date:T", title=None),
-        color=alt.Color("counted:N", title="Counted",
-                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", labelOverlap=True)),
         tooltip=[alt.Tooltip("when:N", title="date"), "counted:N", "figure:N"])
-    ranges = base.mark_rule(strokeWidth=3).encode(
-        y=alt.Y("low:Q", title="Cuban personnel", axis=alt.Axis(format="~s")), y2="high:Q")
-    points = base.mark_point(filled=True, size=50).encode(y="high:Q")
-    return alt.layer(ranges, points, base.mark_point(filled=True, size=50).encode(y="low:Q"))
+    y = alt.Y("low:Q", title="Cuban personnel", axis=alt.Axis(format="~s"))
+    ranges = base.mark_rule(strokeWidth=3, color=NEUTRAL).encode(y=y, y2="high:Q")
+    lows = base.mark_point(filled=True, size=60, color=NEUTRAL).encode(y=y)
+    highs = base.mark_point(filled=True, size=60, color=NEUTRAL).encode(y="high:Q")
+    return alt.layer(ranges, lows, highs).properties(height=180)
