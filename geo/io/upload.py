@@ -36,7 +36,6 @@ from geo.data.schema import (
     OptionalText,
     OptionalYear,
     Row,
-    Text,
     Url,
     Year,
     blank_to_none,
@@ -227,13 +226,16 @@ def _header(name: str, number: int, header: list, notices: list[str]) -> dict[st
         if close:
             suggested.add(close[0])
             problems.append(Problem(name, number, "header", (
-                f"missing column {column!r} (the header has {unknown[close[0]]!r}: "
+                f"missing column {column!r} (the header has {_shown(unknown[close[0]])}: "
                 f"did you mean {column!r}?)")))
         elif column in REQUIRED:
             problems.append(Problem(name, number, "header", f"missing column {column!r}"))
-    for column, label in unknown.items():
-        if column not in suggested:
-            notices.append(f"column {label!r} is not in the template and is ignored")
+    ignored = [_shown(label) for column, label in unknown.items() if column not in suggested]
+    if ignored:
+        more = f" and {len(ignored) - 3} more" if len(ignored) > 3 else ""
+        notices.append(f"column{'s' if len(ignored) > 1 else ''} {', '.join(ignored[:3])}{more} "
+                       f"{'are' if len(ignored) > 1 else 'is'} not in the template and "
+                       f"{'are' if len(ignored) > 1 else 'is'} ignored")
     if problems:
         raise Refused(problems=problems)
     return columns
@@ -264,10 +266,10 @@ class _Places:
                                                   cutoff=0.6)
                 if close:
                     iso3 = self.partners[close[0]]
-                    raise ValueError(f"unknown country {value!r}: did you mean {iso3} "
+                    raise ValueError(f"unknown country {_shown(value)}: did you mean {iso3} "
                                      f"({self.names[iso3]})?") from None
-                raise ValueError(f"unknown country {value!r}: use an ISO3 code or the English "
-                                 f"or Spanish name of one of the {self.states} CELAC "
+                raise ValueError(f"unknown country {_shown(value)}: use an ISO3 code or the "
+                                 f"English or Spanish name of one of the {self.states} CELAC "
                                  f"states") from None
         if iso3 == CUBA:
             raise ValueError("Cuba cannot be its own cooperation partner")
@@ -275,9 +277,14 @@ class _Places:
             what = "a territory" if self.kinds.get(iso3) == "territory" else "outside the region"
             label = self.names.get(iso3) or pycountry.countries.get(alpha_3=iso3).name
             label = iso3 if _key(label) == _key(value) else label
-            raise ValueError(f"{value!r} ({label}) is {what}, not one of the {self.states} "
+            raise ValueError(f"{_shown(value)} ({label}) is {what}, not one of the {self.states} "
                              f"CELAC states")
         return iso3
+
+
+def _shown(value: str) -> str:
+    """A value quoted in a message: its repr, cut to 60 characters."""
+    return repr(value) if len(value) <= 60 else repr(value[:57]) + "..."
 
 
 def _key(text: str) -> str:
@@ -298,7 +305,7 @@ def _activity(value):
         close = difflib.get_close_matches(_key(value), list(_ACTIVITY_KEYS), n=1, cutoff=0.6)
         hint = (f"did you mean {_ACTIVITY_KEYS[close[0]]!r}?" if close else
                 "use an id or label from the template")
-        raise ValueError(f"unknown activity {value!r}: {hint}")
+        raise ValueError(f"unknown activity {_shown(value)}: {hint}")
     return found
 
 
@@ -331,7 +338,7 @@ def _printable(value: str | None) -> str | None:
 
 def _no_space(url: str) -> str:
     if any(c.isspace() or unicodedata.category(c) == "Cc" for c in url):
-        raise ValueError(f"{url!r} is not an http(s) URL")
+        raise ValueError(f"{_shown(url)} is not an http(s) URL")
     return url
 
 
@@ -346,7 +353,11 @@ def _not_after_last_year(year: int | None, info) -> int | None:
     return year
 
 
-Checked = Annotated[Text, BeforeValidator(_required), AfterValidator(_printable)]
+def _checked(limit: int):
+    """Required text of at most ``limit`` characters, without control characters."""
+    return Annotated[str, Field(min_length=1, max_length=limit), BeforeValidator(_required),
+                     AfterValidator(_printable)]
+
 
 
 class Upload(Row):
@@ -356,8 +367,8 @@ class Upload(Row):
     activity: Annotated[vocabulary(ACTIVITIES), BeforeValidator(_activity)]
     start_year: Annotated[Year, BeforeValidator(_required), AfterValidator(_not_after_last_year)]
     end_year: Annotated[OptionalYear, AfterValidator(_not_after_last_year)] = None
-    title: Annotated[Checked, Field(max_length=120)]  # as geo.data.schema.Cooperation
-    description: Annotated[Checked, Field(max_length=600)]
+    title: _checked(120)  # as geo.data.schema.Cooperation
+    description: _checked(600)
     evidence: Annotated[vocabulary(EVIDENCE), BeforeValidator(_lower)]
     evidence_note: Annotated[OptionalText, AfterValidator(_printable)] = None
     counterpart: Annotated[vocabulary(COUNTERPARTS),
