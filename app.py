@@ -15,6 +15,7 @@ from ui import (
     country_panel,
     map_view,
     notes,
+    plain,
     presenter,
     share_export,
     sidebar,
@@ -50,8 +51,7 @@ if atlas.problems:
     st.warning(f"{len(atlas.problems)} data problem(s): the rows listed here are left out; "
                "everything else is shown.")
     st.code("\n".join(str(p) for p in atlas.problems), language=None)
-for notice in st.session_state.pop("_notices", []):
-    st.info(notice)
+plain.notices(st.session_state.pop("_notices", []))
 presenter.presenter_bar(atlas, view)
 
 if view.present and not view.country:  # presenting the region: the map takes the width

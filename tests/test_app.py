@@ -43,6 +43,10 @@ def markdown(app: AppTest) -> str:
     return "\n".join(m.value for m in app.markdown)
 
 
+def texts(app: AppTest) -> list[str]:
+    return [t.value for t in app.text]
+
+
 def infos(app: AppTest) -> list[str]:
     return [i.value for i in app.info]
 
@@ -122,10 +126,23 @@ def test_the_url_sets_the_view_and_bad_values_fall_back_with_a_notice():
     assert app.slider(key="year").value == 2026
     assert app.session_state["mode"] == "cooperation"
     assert app.selectbox(key="country").value is None
-    notices = infos(app)
+    notices = texts(app)
     assert "'year': expected a year from 1959 to 2026; using the default." in notices
     assert "'mode': unknown value '<script>'; using the default." in notices
     assert "Unknown parameter 'junk' ignored." in notices
+
+
+def test_link_notices_are_plain_text_and_short():
+    link = "[Session expired](https://evil.example)"
+    app = start(**{link: "1", "mode": "![x](https://evil.example/t.png)", "year": "\u00b2",
+                   "stops": "9" * 5000, "x" * 100_000: "1"})
+    assert app.slider(key="year").value == ATLAS.last_year
+    assert not any("evil" in m.value for m in [*app.markdown, *app.info, *app.caption])
+    notices = texts(app)
+    assert f"Unknown parameters {link!r}, {'x' * 37!r}... ignored." in notices
+    assert "'mode': unknown value '![x](https://evil.example/t.png)'; using the default." \
+        in notices
+    assert all(len(notice) < 200 for notice in notices)
 
 
 def test_the_view_is_written_back_to_the_url():

@@ -51,18 +51,44 @@ def test_all_fields_at_once_and_empty_lists_round_trip():
     ({"mode": "x<script>"}, "'mode': unknown value 'x<script>'; using the default."),
     ({"palette": ""}, "'palette': unknown value ''; using the default."),
     ({"country": "ESP"}, "'country': unknown value 'ESP'; using the default."),
-    ({"alliances": ["ALBA", "NATO"]}, "'alliances': unknown value(s) NATO; using the default."),
-    ({"activities": ["spying"]}, "'activities': unknown value(s) spying; using the default."),
-    ({"evidence": ["rumour"]}, "'evidence': unknown value(s) rumour; using the default."),
+    ({"alliances": ["ALBA", "NATO"]}, "'alliances': unknown value 'NATO'; using the default."),
+    ({"activities": ["spying"]}, "'activities': unknown value 'spying'; using the "
+                                  "default."),
+    ({"evidence": ["rumour"]}, "'evidence': unknown value 'rumour'; using the default."),
     ({"present": "yes"}, "'present': expected 1 or 0; using the default."),
     ({"stops": "1962,abc"}, "'stops': expected up to 12 comma-separated years; using the "
                             "default."),
     ({"stops": ",".join(["2000"] * 13)}, "'stops': expected up to 12 comma-separated years; "
                                          "using the default."),
     ({"utm_source": "mail"}, "Unknown parameter 'utm_source' ignored."),
+    ({"year": "\u00b2"}, "'year': expected a year from 1959 to 2026; using the default."),
+    ({"compare": "\u0661\u0669\u0668\u0663"},  # Arabic-Indic digits
+     "'compare': expected a year from 1959 to 2026; using the default."),
+    ({"year": "9" * 5000}, "'year': expected a year from 1959 to 2026; using the default."),
+    ({"stops": "1962,\u00b2"}, "'stops': expected up to 12 comma-separated years; using the "
+                               "default."),
+    ({"alliances": ["X", "Y", "Z", "W"]}, "'alliances': unknown values 'W', 'X', 'Y' and 1 more; "
+                                          "using the default."),
+    ({"a" * 500_000: "1"}, f"Unknown parameter {'a' * 37!r}... ignored."),
+    ({"u1": "", "u2": "", "u3": "", "u4": ""}, "Unknown parameters 'u1', 'u2', 'u3' and 1 more "
+                                               "ignored."),
 ])
 def test_garbage_falls_back_to_the_default_with_a_notice(params, notice):
     assert parse(params) == (DEFAULT, [notice])
+
+
+HOSTILE = ["[Session expired](https://evil.example)", "![x](https://evil.example/t.png)",
+           "<img src=x onerror=alert(1)>", "\u00b2", "\u0661\u0669\u0668\u0663", "9" * 5000,
+           "x" * 500_000, "1,\u00b2", "-1", " ", "\x00", "NaN", "1e3", "0x7c3", "\ud800"]
+
+
+@pytest.mark.parametrize("name", sorted(CHANGED))
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_any_value_of_any_parameter_falls_back_with_a_short_notice(name, value):
+    view, notices = parse({name: [value, value]})
+    assert all(len(notice) < 200 for notice in notices)
+    if notices:
+        assert getattr(view, name) == getattr(DEFAULT, name)
 
 
 def test_one_bad_value_does_not_spoil_the_good_ones():

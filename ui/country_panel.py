@@ -15,6 +15,8 @@ from geo.render.html import (
 from geo.view.scene import Scene
 from ui.cache import chart
 
+MAX_CARDS = 100
+
 
 def country_panel(atlas: Atlas, scene: Scene) -> None:
     """The selected country's record: memberships over time, then its cooperation records."""
@@ -66,7 +68,10 @@ def _records_section(atlas: Atlas, scene: Scene, iso3: str) -> None:
                 "for this country." if total else "No sourced cooperation record for this "
                 "country.")
     else:
-        st.markdown(records_html(records), unsafe_allow_html=True)
+        first = records.sort_values(["start_year", "record_id"]).head(MAX_CARDS)
+        st.markdown(records_html(first), unsafe_allow_html=True)
+        if len(records) > MAX_CARDS:
+            st.caption(f"The first {MAX_CARDS} of {len(records):,} records are shown.")
     _figures(atlas, iso3)
 
 

@@ -7,8 +7,10 @@ import streamlit as st
 
 from geo import Atlas
 from geo.io.upload import MAX_BYTES, TEMPLATE_COLUMNS, overlay, parse_upload, template_csv
+from ui import plain
 
 UPLOAD_KEY = "upload"
+MAX_PROBLEMS = 200
 
 
 def session_atlas(atlas: Atlas) -> Atlas:
@@ -38,11 +40,14 @@ def session_atlas(atlas: Atlas) -> Atlas:
         _, result, mine = cached
         report = st.success if result.accepted and not result.rejected else st.warning
         report(f"{result.accepted} row(s) accepted, {result.rejected} rejected.")
-        for notice in result.notices:
-            st.caption(notice)
+        plain.notices(result.notices)
         if result.problems:
-            st.dataframe(pd.DataFrame({"row": [p.row for p in result.problems],
-                                       "field": [p.field for p in result.problems],
-                                       "problem": [p.message for p in result.problems]}),
+            shown = result.problems[:MAX_PROBLEMS]
+            st.dataframe(pd.DataFrame({"row": [p.row for p in shown],
+                                       "field": [plain.shorten(p.field, 40) for p in shown],
+                                       "problem": [plain.shorten(p.message) for p in shown]}),
                          hide_index=True)
+            if len(result.problems) > MAX_PROBLEMS:
+                st.text(f"The first {MAX_PROBLEMS} of {len(result.problems):,} problems are "
+                        "listed: fix these and upload the file again.")
         return mine

@@ -48,8 +48,15 @@ def _activity_scale(activities: list[str]) -> alt.Scale:
                      range=[colours[a] for a in activities])
 
 
+MAX_BARS = 60
+"""Most records drawn one bar each; more are counted per year (an upload may hold 5,000)."""
+
+
 def records_timeline(records: pd.DataFrame, until: int) -> alt.Chart:
-    """A country's cooperation records as bars over the years, coloured by activity."""
+    """A country's cooperation records as bars over the years, coloured by activity; more than
+    :data:`MAX_BARS` records are counted per year and activity instead."""
+    if len(records) > MAX_BARS:
+        return _records_per_year(records, until)
     bars = pd.DataFrame({
         "record": records["title"], "activity": records["activity"].map(ACTIVITIES),
         "evidence": records["evidence"], "from": records["start_year"].astype(int),
@@ -65,6 +72,23 @@ def records_timeline(records: pd.DataFrame, until: int) -> alt.Chart:
                         legend=alt.Legend(orient="bottom", columns=2)),
         tooltip=["record", "activity", "evidence", "from", "to"],
     ).properties(height=alt.Step(18))
+
+
+def _records_per_year(records: pd.DataFrame, until: int) -> alt.Chart:
+    """Records active each year, stacked by activity: one row per (year, activity) at most."""
+    ends = records["end_year"].fillna(until).astype(int)
+    spans = pd.DataFrame({"year": [range(int(s), int(e) + 1) for s, e in
+                                   zip(records["start_year"], ends, strict=True)],
+                          "activity": records["activity"].map(ACTIVITIES)}).explode("year")
+    counts = spans.groupby(["year", "activity"]).size().rename("records").reset_index()
+    present = [a for a in ACTIVITIES if a in set(records["activity"])]
+    return alt.Chart(counts).mark_bar().encode(
+        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d"),
+                scale=alt.Scale(domain=[1959, until + 1])),
+        y=alt.Y("sum(records):Q", title="Records active"),
+        color=alt.Color("activity:N", title="Activity", scale=_activity_scale(present),
+                        legend=alt.Legend(orient="bottom", columns=2)),
+        tooltip=["year:Q", "activity:N", "records:Q"]).properties(height=160)
 
 
 def region_timeline(atlas: Atlas, activities: Iterable[str],

@@ -78,17 +78,34 @@ class View:
                    "evidence": tuple(EVIDENCE), "mode": tuple(MODES),
                    "palette": tuple(PALETTES), "country": tuple(countries)}
         known = {f.name for f in fields(cls)}
-        notices = [f"Unknown parameter '{name}' ignored." for name in params if name not in known]
+        unknown = [_shown(name) for name in params if name not in known]
+        notices = [f"Unknown parameter{'s' if len(unknown) > 1 else ''} "
+                   f"{', '.join(unknown[:3])}{_more(unknown, 3)} ignored."] if unknown else []
         changes: dict[str, object] = {}
         for name in known & set(params):
             raw = params[name]
             values = [raw] if isinstance(raw, str) else list(raw)
             value, problem = _parse(name, values, choices, years)
             if problem:
-                notices.append(f"'{name}': {problem}; using the default.")
+                notices.append(f"{_shown(name)}: {problem}; using the default.")
             else:
                 changes[name] = value
         return replace(default, **changes), notices
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """A value from a link quoted in a notice: its repr, cut to ``limit`` characters."""
+    return repr(text) if len(text) <= limit else repr(text[:limit - 3]) + "..."
+
+
+def _more(items: list, shown: int) -> str:
+    return f" and {len(items) - shown} more" if len(items) > shown else ""
+
+
+def _year(text: str) -> int | None:
+    """A year written in ASCII digits (``'1983'``), else None (``'²'``, 5,000 digits, ``'-1'``)."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else None
 
 
 def _parse(name: str, values: list[str], choices: dict[str, tuple[str, ...]],
@@ -98,7 +115,8 @@ def _parse(name: str, values: list[str], choices: dict[str, tuple[str, ...]],
         chosen = {v for v in values if v != ""}
         unknown = sorted(chosen - set(choices[name]))
         if unknown:
-            return None, f"unknown value(s) {', '.join(unknown)[:80]}"
+            return None, (f"unknown value{'s' if len(unknown) > 1 else ''} "
+                          f"{', '.join(map(_shown, unknown[:3]))}{_more(unknown, 3)}")
         return tuple(v for v in choices[name] if v in chosen), None
     value = values[-1].strip() if values else ""
     if name in FLAG_FIELDS:
@@ -106,18 +124,18 @@ def _parse(name: str, values: list[str], choices: dict[str, tuple[str, ...]],
             return value in ("1", "true"), None
         return None, "expected 1 or 0"
     if name == "stops":
-        parts = [p.strip() for p in value.split(",") if p.strip()]
-        if len(parts) > MAX_STOPS or not all(p.isdigit() and int(p) in years for p in parts):
+        parts = [_year(p) for p in value.split(",") if p.strip()]
+        if len(parts) > MAX_STOPS or not all(p in years for p in parts):
             return None, f"expected up to {MAX_STOPS} comma-separated years"
-        return tuple(int(p) for p in parts), None
+        return tuple(parts), None
     if name in ("year", "compare"):
         if name == "compare" and value == "":
             return None, None
-        if value.isdigit() and int(value) in years:
-            return int(value), None
+        if _year(value) in years:
+            return _year(value), None
         return None, f"expected a year from {years.start} to {years.stop - 1}"
     if name == "country" and value == "":
         return None, None
-    if value in choices[name]:
+    if value in choices.get(name, ()):
         return value, None
-    return None, f"unknown value {value[:40]!r}"
+    return None, f"unknown value {_shown(value)}"
