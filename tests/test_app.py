@@ -220,3 +220,22 @@ def test_play_starts_over_from_the_first_year_and_pauses():
     assert app.button(key="play").label == "⏸ Pause"
     app.button(key="play").click().run()
     assert app.session_state["playing"] is False
+
+
+def test_a_reconnected_pages_first_message_wins_over_the_url():
+    """A new session whose first run carries a widget value (a reconnect) keeps that value."""
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params["year"] = "1990"
+    app.session_state["year"] = 1975
+    app.run()
+    assert not app.exception
+    assert app.slider(key="year").value == 1975
+    assert app.query_params["year"] == "1975"
+
+
+def test_selection_order_does_not_reach_the_link():
+    app = start()
+    every = app.multiselect(key="alliances").value
+    rerun(app, alliances=list(reversed(every)), evidence=["alleged", "documented"])
+    assert "alliances" not in app.query_params  # all of them, in any order: the default
+    assert app.query_params["evidence"] == ["documented", "alleged"]

@@ -9,12 +9,12 @@ import pytest
 
 from geo import ACTIVITIES, EVIDENCE
 from geo.render import webmap as mapping
-from geo.render.leaflet import install_leaflet, leaflet_urls, standalone_html
+from geo.render.leaflet import leaflet_dist, leaflet_urls, standalone_html
 from geo.view.colours import CLASSES, PALETTE
 from geo.view.scene import build_scene, describe, tooltips
 from geo.view.state import View
 
-ASSETS = leaflet_urls()
+ASSETS = leaflet_urls("component/ui.cache.leaflet")
 
 
 @pytest.fixture(scope="module")
@@ -147,10 +147,12 @@ def test_small_island_states_get_a_click_target(atlas):
     assert not small & {"BRA", "MEX", "CUB", "JAM", "TTO", "BHS"}
 
 
-def test_leaflet_is_copied_into_the_static_folder(tmp_path):
-    target = install_leaflet(tmp_path)
-    assert (target / "leaflet.js").read_text("utf-8").startswith("/* @preserve\n * Leaflet 1.9.4")
-    assert (target / "images" / "layers.png").stat().st_size > 0
+def test_leaflet_is_served_from_the_installed_package():
+    dist = leaflet_dist()
+    assert (dist / "leaflet.js").read_text("utf-8").startswith("/* @preserve\n * Leaflet 1.9.4")
+    assert (dist / "images" / "layers.png").stat().st_size > 0
+    assert leaflet_urls("/atlas/component/x/") == ("/atlas/component/x/leaflet.js",
+                                                   "/atlas/component/x/leaflet.css")
 
 
 def test_vocabularies_have_distinct_colours(mini, default):

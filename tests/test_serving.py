@@ -32,7 +32,7 @@ CONFIG = ROOT / ".streamlit" / "config.toml"
 EXPECTED = {
     "browser.gatherUsageStats": False,
     "server.headless": True,
-    "server.enableStaticServing": True,
+    "server.enableStaticServing": False,
     "server.enableXsrfProtection": True,
     "server.enableCORS": True,  # CORS *protection* on: no cross-origin sharing
     "server.corsAllowedOrigins": [],
@@ -117,11 +117,13 @@ def test_an_upload_without_the_xsrf_token_is_refused(server):
 
 
 def test_leaflet_is_served_locally_as_javascript(server):
-    status, headers, body = get(f"{server}/app/static/vendor/leaflet/leaflet.js")
+    """From the installed package, registered by the first run (nothing copied to static/)."""
+    asyncio.run(_first_run(server))
+    status, headers, body = get(f"{server}/component/ui.cache.leaflet/leaflet.js")
     assert status == 200
     assert headers.get_content_type() in ("application/javascript", "text/javascript")
-    assert headers.get("X-Content-Type-Options") == "nosniff"
     assert b"Leaflet" in body[:200]
+    assert get(f"{server}/component/ui.cache.leaflet/../../app.py")[0] in (400, 404)
 
 
 async def _first_run(url: str, origin: str | None = None) -> list[ForwardMsg]:

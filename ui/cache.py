@@ -6,6 +6,7 @@ from __future__ import annotations
 from operator import attrgetter
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from geo import Atlas, load_atlas
 from geo.render.charts import (
@@ -15,7 +16,7 @@ from geo.render.charts import (
     region_timeline,
     with_year,
 )
-from geo.render.leaflet import install_leaflet, leaflet_urls
+from geo.render.leaflet import leaflet_dist, leaflet_urls
 from geo.render.webmap import shapes_of
 from geo.view.scene import Scene, build_scene
 from geo.view.state import View
@@ -44,9 +45,10 @@ def shapes(data_dir: str) -> dict[str, dict]:
 
 @st.cache_resource
 def assets(base_url: str) -> tuple[str, str]:
-    """Leaflet copied into ./static once per server; its URLs under /app/static."""
-    install_leaflet()
-    return leaflet_urls(base_url)
+    """Leaflet's URLs. Streamlit serves the installed package's ``dist`` folder as the files of a
+    component (under ``/component/<name>/``), read-only: nothing is copied into the tree."""
+    files = components.declare_component("leaflet", path=str(leaflet_dist()))
+    return leaflet_urls(f"{base_url.strip('/')}/component/{files.name}")
 
 
 @st.cache_data(max_entries=256, hash_funcs=BY_VERSION, show_spinner=False)

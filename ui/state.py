@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from geo import Atlas
+from geo import ACTIVITIES, EVIDENCE, Atlas
 from geo.view.state import View
 
 
@@ -27,6 +27,8 @@ def start_session(atlas: Atlas) -> None:
         params, default_view(atlas), range(atlas.first_year, atlas.last_year + 1),
         sorted(atlas.organisations["org_id"]), states)
     for field in fields(View):
+        if field.name in st.session_state:  # a reconnected page's first message: its widget
+            continue  # values (and callbacks) are newer than the URL
         value = getattr(view, field.name)
         st.session_state[field.name] = list(value) if isinstance(value, tuple) else value
     st.session_state["_notices"] = notices
@@ -37,8 +39,12 @@ def current_view(default: View) -> View:
     """The view the widgets hold now (a widget not drawn in this run keeps its default)."""
     values = {f.name: st.session_state.get(f.name, getattr(default, f.name))
               for f in fields(View)}
-    for name in ("alliances", "activities", "evidence", "stops"):
-        values[name] = tuple(values[name] or ())
+    values["stops"] = tuple(values["stops"] or ())
+    canonical = {"alliances": default.alliances, "activities": tuple(ACTIVITIES),
+                 "evidence": tuple(EVIDENCE)}
+    for name, order in canonical.items():  # multiselects return click order: links and
+        chosen = set(values[name] or ())   # caches must not depend on it
+        values[name] = tuple(v for v in order if v in chosen)
     return View(**values)
 
 

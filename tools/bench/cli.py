@@ -121,7 +121,8 @@ def world_functions(data_dir: Path, runs: int) -> dict:
         for i in range(runs + 1):
             start = time.perf_counter()
             scene = build_scene(atlas, replace(default, year=atlas.last_year - 1 - i))
-            base = mapping.base_map(atlas.countries, scene.palette, leaflet_urls())
+            base = mapping.base_map(atlas.countries, scene.palette,
+                                    leaflet_urls("component/leaflet"))
             streamlit_folium.st_folium(base, key="map",
                                        feature_group_to_add=mapping.view_layers(scene, shapes),
                                        layer_control=mapping.layer_control(),
