@@ -10,6 +10,7 @@ import os
 import streamlit as st
 
 from geo import DATA_DIR
+from geo.data.validate import unservable
 from ui import (
     cache,
     country_panel,
@@ -29,6 +30,11 @@ st.set_page_config(page_title="Alliance Atlas", page_icon="🗺️", layout="wid
 
 data_dir = os.environ.get("ATLAS_DATA_DIR", str(DATA_DIR))
 curated = cache.atlas(data_dir)
+if reason := unservable(curated):  # refuse with the reason, never a generic error page
+    st.error("Alliance Atlas cannot start: its data is broken.")
+    causes = [p for p in curated.problems if p.file.endswith("countries.geojson")]
+    st.text(f"{reason}.\n\n" + "\n".join(plain.shorten(p) for p in causes[:50]))
+    st.stop()
 assets = cache.assets(st.get_option("server.baseUrlPath") or "")
 shapes = cache.shapes(data_dir)
 default = state.default_view(curated)
@@ -48,9 +54,10 @@ else:
                f"{atlas.first_year}–{atlas.last_year}. Data reviewed "
                f"{atlas.reviewed:%d %B %Y}; every claim cites its sources.")
 if atlas.problems:
-    st.warning(f"{len(atlas.problems)} data problem(s): the rows listed here are left out; "
-               "everything else is shown.")
-    st.code("\n".join(str(p) for p in atlas.problems), language=None)
+    files = sorted({p.file for p in atlas.problems})
+    st.warning(f"{len(atlas.problems)} data problem(s) in {', '.join(files)}: the rows listed "
+               "here are left out; everything else is shown.")
+    st.code("\n".join(plain.shorten(p) for p in atlas.problems), language=None)
 plain.notices(st.session_state.pop("_notices", []))
 presenter.presenter_bar(atlas, view)
 

@@ -161,8 +161,8 @@ def test_broken_data_shows_a_banner_and_keeps_the_rest(monkeypatch, mini_dir):
     app = AppTest.from_file(APP, default_timeout=60)
     app.run()
     assert not app.exception
-    assert app.warning[0].value == ("1 data problem(s): the rows listed here are left out; "
-                                    "everything else is shown.")
+    assert app.warning[0].value == ("1 data problem(s) in data/cooperation.csv: the rows listed "
+                                    "here are left out; everything else is shown.")
     assert app.code[0].value == ("data/cooperation.csv:2: evidence: Input should be "
                                  "'documented', 'reported' or 'alleged'")
 
@@ -239,3 +239,29 @@ def test_selection_order_does_not_reach_the_link():
     rerun(app, alliances=list(reversed(every)), evidence=["alleged", "documented"])
     assert "alliances" not in app.query_params  # all of them, in any order: the default
     assert app.query_params["evidence"] == ["documented", "alleged"]
+
+
+def test_a_broken_feature_is_left_out_with_a_banner_naming_the_file(monkeypatch, mini_dir):
+    path = mini_dir / "countries.geojson"
+    text = path.read_text("utf-8").replace('"type":"MultiPolygon"', '"type":"Point"', 1)
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(mini_dir))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    assert not app.exception
+    assert " data problem(s) in data/countries.geojson" in app.warning[0].value
+    assert "geometry: must be a Polygon or MultiPolygon, not 'Point'" in app.code[0].value
+    assert app.slider(key="year")  # the page is served
+
+
+def test_unusable_geometry_refuses_with_the_reason(monkeypatch, mini_dir):
+    (mini_dir / "countries.geojson").write_text('{"type": "FeatureCollection", "features": [')
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(mini_dir))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    assert not app.exception
+    assert app.error[0].value == "Alliance Atlas cannot start: its data is broken."
+    assert app.text[0].value.startswith(
+        "no country could be read from data/countries.geojson: the map has nothing to draw.\n\n"
+        "data/countries.geojson:0: file: cannot be read as GeoJSON: ")
+    assert not app.slider

@@ -22,6 +22,7 @@ from geo.data.schema import (
     FIRST_YEAR,
     Agreement,
     Cooperation,
+    CountryProperties,
     Era,
     Membership,
     Narrative,
@@ -368,7 +369,8 @@ def _spans(frame: pd.DataFrame, order: str) -> pd.DataFrame:
 
 def _countries_frame(rows: list[dict]) -> gpd.GeoDataFrame:
     geometry = [shape(row.pop("geometry")) for row in rows]
-    return gpd.GeoDataFrame(rows, geometry=geometry, crs="EPSG:4326").drop(columns="row")
+    frame = pd.DataFrame(rows, columns=["row", *CountryProperties.model_fields])
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326").drop(columns="row")
 
 
 def _reviewed(path: Path, file: str, problems: list[Problem]) -> date:

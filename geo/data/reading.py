@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
+from shapely.geometry import shape
+from shapely.validation import explain_validity
 
 from geo.data.schema import CountryProperties
 
@@ -80,18 +83,66 @@ def read_csv(path: Path, model: type[BaseModel], name: str) -> tuple[list[dict],
     return valid, misshapen + problems
 
 
+MAX_VERTICES = 5000
+"""Most vertices of one country's geometry (the largest has ~1,800): every rerun sends them."""
+
+
 def read_countries(path: Path, name: str) -> tuple[list[dict], list[Problem]]:
-    """Features of the countries GeoJSON: properties validated, geometry kept as GeoJSON."""
+    """Features of the countries GeoJSON: properties validated, geometry checked
+    (:func:`geometry_problem`) and kept as GeoJSON."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         features = document["features"]
+        if not isinstance(features, list):
+            raise TypeError("'features' is not a list")
     except (OSError, ValueError, KeyError, TypeError) as error:
         return [], [Problem(name, 0, "file", f"cannot be read as GeoJSON: {error}")]
-    records = [(number, feature.get("properties") or {})
+    records = [(number, feature.get("properties") or {} if isinstance(feature, dict) else {})
                for number, feature in enumerate(features, start=1)]
     valid, problems = validate_records(name, records, CountryProperties)
+    kept = []
     for row in valid:
-        row["geometry"] = features[row["row"] - 1].get("geometry")
-        if not row["geometry"]:
-            problems.append(Problem(name, row["row"], "geometry", "is empty"))
-    return [row for row in valid if row["geometry"]], problems
+        feature = features[row["row"] - 1]
+        row["geometry"] = feature.get("geometry") if isinstance(feature, dict) else None
+        if problem := geometry_problem(row["geometry"]):
+            problems.append(Problem(name, row["row"], "geometry", problem))
+        else:
+            kept.append(row)
+    return kept, problems
+
+
+def geometry_problem(geometry) -> str | None:
+    """Why a GeoJSON geometry cannot be drawn, or None: a Polygon or MultiPolygon of closed
+    rings of at least 4 [longitude, latitude] positions, at most :data:`MAX_VERTICES` in all,
+    valid by the OGC rules (no self-intersection)."""
+    if not geometry:
+        return "is empty"
+    kind = geometry.get("type") if isinstance(geometry, dict) else None
+    if kind not in ("Polygon", "MultiPolygon"):
+        return f"must be a Polygon or MultiPolygon, not {str(kind)[:40]!r}"
+    polygons = geometry.get("coordinates")
+    polygons = [polygons] if kind == "Polygon" else polygons
+    if not isinstance(polygons, list) or not polygons:
+        return "has no coordinates"
+    vertices = 0
+    for polygon in polygons:
+        if not isinstance(polygon, list) or not polygon:
+            return "has a polygon without rings"
+        for ring in polygon:
+            if not isinstance(ring, list) or len(ring) < 4:
+                return "has a ring of fewer than 4 positions"
+            for position in ring:
+                if not (isinstance(position, list) and len(position) in (2, 3) and all(
+                        isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+                        for x in position)):
+                    return f"has a position that is not [longitude, latitude]: {str(position)[:40]}"
+                if not (-180 <= position[0] <= 180 and -90 <= position[1] <= 90):
+                    return f"has a position outside the globe: {position[:2]}"
+            if ring[0] != ring[-1]:
+                return "has a ring that is not closed (its last position differs from its first)"
+            vertices += len(ring)
+    if vertices > MAX_VERTICES:
+        return f"has {vertices:,} vertices; at most {MAX_VERTICES:,} per feature (simplify it)"
+    if not (drawn := shape(geometry)).is_valid:
+        return f"is not a valid polygon: {explain_validity(drawn)}"
+    return None

@@ -1,7 +1,9 @@
 """Validate everything under ``data/``: ``python -m geo.data.validate [DATA_DIR]``.
 
-Prints each problem as ``file:row: field: message`` and exits 1 if there is any, else prints a
-summary and exits 0.
+Prints each problem as ``file:row: field: message`` (for the geometry, the row is the feature's
+number) and exits 0 when there is none, 1 when rows are left out but the rest can be served,
+and 2 when the atlas cannot be served at all (then the app refuses to start: see
+:func:`unservable`).
 """
 
 from __future__ import annotations
@@ -9,7 +11,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from geo.data.atlas import DATA_DIR, load_atlas
+from geo.data.atlas import DATA_DIR, Atlas, load_atlas
+
+
+def unservable(atlas: Atlas) -> str | None:
+    """Why nothing can be drawn from ``atlas``, or None when what is valid can be served."""
+    if (atlas.countries["kind"] == "state").any() if len(atlas.countries) else False:
+        return None
+    files = sorted({p.file for p in atlas.problems if p.file.endswith("countries.geojson")})
+    return (f"no country could be read from {files[0] if files else 'countries.geojson'}: "
+            "the map has nothing to draw")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,8 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     atlas = load_atlas(args.data_dir)
     for problem in atlas.problems:
         print(problem)
+    if reason := unservable(atlas):
+        print(f"cannot serve the atlas: {reason}", file=sys.stderr)
+        return 2
     if atlas.problems:
-        print(f"{len(atlas.problems)} problem(s)", file=sys.stderr)
+        print(f"{len(atlas.problems)} problem(s): those rows are left out", file=sys.stderr)
         return 1
     records = atlas.records
     print(f"ok: {len(atlas.countries)} countries, {len(atlas.organisations)} organisations, "
