@@ -124,3 +124,27 @@ def test_quick_load_test_has_no_errors_and_isolation_holds(tmp_path):
         assert upload["others_saw_user_rows"] == 0
     assert isolation["held"] is True
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_failover_through_nginx_loses_no_view(tmp_path):
+    """Two replicas behind nginx; the busier one is killed mid-run. The other replica's
+    sessions see no error; the killed one's viewers reconnect and get their view back."""
+    require_chromium()
+    out = tmp_path / "results.json"
+    run = subprocess.run([sys.executable, "-m", "tools.loadtest", "--quick", "--nginx", "2",
+                          "--kill", "6", "--out", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.exists(), run.stdout + run.stderr
+    figures = json.loads(out.read_text("utf-8"))
+    assert figures["replicas"] == {**figures["replicas"], "count": 2, "behind_nginx": True}
+    assert len(figures["replicas"]["memory_mb"]["loaded"]) == 2
+    failover = figures["failover"]
+    assert failover["sessions"], "the killed replica held sessions"
+    assert sorted(failover["recovered"]) == sorted(failover["sessions"])
+    assert failover["killed"] not in failover["replicas_after"]
+    assert figures["errors"]["total"] == 0, figures["errors"]["details"]  # survivors included
+    assert figures["isolation"]["held"] is True
+    moved = set(failover["sessions"])
+    assert all(s["actions"] for s in figures["sessions"] if s["index"] in moved), \
+        "every moved session acted"
+    assert run.returncode == 0, run.stdout + run.stderr

@@ -1,4 +1,9 @@
-"""``python -m tools.loadtest [--quick] [--sessions N] [--browsers B] [--duration S] [--out PATH]``.
+"""``python -m tools.loadtest [--quick] [--sessions N] [--browsers B] [--duration S] [--nginx N
+[--kill S]] [--out PATH]``.
+
+``--nginx N`` runs the deployment of ``tools.serve`` (N replicas behind nginx) and reports memory
+per replica; ``--kill S`` kills one replica S seconds into the actions: the other replicas'
+sessions must see no error, and the killed replica's viewers must get their view back.
 
 Prints a table of the figures, writes them as JSON (``tools/loadtest/results.json`` by default) and
 exits 1 when any error occurred or any session saw another session's selection or upload.
@@ -71,7 +76,20 @@ def table(figures: dict) -> str:
         ("isolation", f"{'held' if isolation['held'] else 'BROKEN'}: {isolation['checks']} "
                       f"checks, {len(isolation['violations'])} violations"),
         ("upload isolation", uploaded),
+        ("replicas", f"{figures['replicas']['count']}"
+                     + (" behind nginx" if figures["replicas"]["behind_nginx"] else "")
+                     + "; RSS each at the end: "
+                     + ", ".join(f"{mb} MB" for mb in figures["replicas"]["memory_mb"]["end"])),
+        ("throughput", f"{figures['actions']['per_second']} actions/s"),
     ]
+    if failover := figures.get("failover"):
+        rows.append(("failover", f"killed {failover['killed']} at {failover['at_s']:g} s: "
+                                 f"{len(failover['sessions'])} sessions moved, "
+                                 f"{len(failover['recovered'])} got their view back "
+                                 f"(p50 {failover['recovery_ms']['p50']} ms, max "
+                                 f"{failover['recovery_ms']['max']} ms) on "
+                                 f"{', '.join(map(str, failover['replicas_after']))}; "
+                                 f"{len(failover['expected_events'])} expected events"))
     width = max(len(name) for name, _ in rows)
     lines = [f"{name:<{width}}  {value}" for name, value in rows]
     lines += [f"  ! {v}" for v in isolation["violations"][:10]]
@@ -94,19 +112,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-upload", action="store_true", help="skip the upload isolation check")
     parser.add_argument("--no-map-clicks", action="store_true",
                         help="select countries with the select box only")
+    parser.add_argument("--nginx", type=int, default=0, metavar="N",
+                        help="N Streamlit replicas behind nginx (tools.serve) instead of one")
+    parser.add_argument("--kill", type=float, metavar="S",
+                        help="with --nginx: kill one replica S seconds into the actions")
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"JSON file (default {RESULTS})")
     args = parser.parse_args(argv)
     changes = {k: v for k, v in {"sessions": args.sessions, "browsers": args.browsers,
                                  "duration": args.duration,
                                  "timeout": args.timeout}.items() if v is not None}
-    changes.update(upload=not args.no_upload, map_clicks=not args.no_map_clicks, out=args.out)
+    if args.kill is not None and args.nginx < 2:
+        parser.error("--kill needs --nginx 2 or more")
+    changes.update(upload=not args.no_upload, map_clicks=not args.no_map_clicks, out=args.out,
+                   nginx=args.nginx, kill=args.kill)
     options = Options.quick(**changes) if args.quick else Options(**changes)
     figures = asyncio.run(run(options))
     options.out.parent.mkdir(parents=True, exist_ok=True)
     options.out.write_text(json.dumps(figures, indent=2) + "\n", "utf-8")
     print(table(figures))
     print(f"figures written to {options.out}")
-    return 0 if figures["errors"]["total"] == 0 and figures["isolation"]["held"] else 1
+    return 0 if passed(figures) else 1
+
+
+def passed(figures: dict) -> bool:
+    """No error, isolation held and, after a failover, every moved session recovered."""
+    failover = figures.get("failover")
+    return figures["errors"]["total"] == 0 and figures["isolation"]["held"] and (
+        failover is None or sorted(failover["recovered"]) == sorted(failover["sessions"]))
 
 
 if __name__ == "__main__":

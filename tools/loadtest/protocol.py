@@ -22,7 +22,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from tools.loadtest.session import MARKER, ActionTimeout, Viewer, now_ms
+from tools.loadtest.session import MARKER, ActionTimeout, Viewer, now_ms, replica
 
 YEAR_SLIDER = "Year (memberships as of 1 July)"
 COUNTRY_BOX = "Country"
@@ -162,12 +162,23 @@ class ProtocolSession(Viewer):
         self.ws = await websockets.connect(url, subprotocols=["streamlit"], origin=self.base_url,
                                            max_size=None, open_timeout=self.timeout_ms / 1000)
         self.reader = asyncio.create_task(self._read())
+        self.replica = replica(self.ws.response.headers)
         self.query = self.url_query()
         self._add("searches", self.query)
         start = now_ms()
         await self._rerun()
         self.load_ms = await self._shows(self.expected(), start) - start
         await self.check()
+
+    async def reconnect(self, since: float) -> None:
+        """As the frontend does: a new websocket (to another replica) asking for the URL's view
+        (the last one a run of the killed replica put in the URL)."""
+        params = parse_qs(self.query)
+        self.country = params.get("country", [None])[-1]
+        self.year = int(params.get("year", [self.default_year])[-1])
+        load_ms = self.load_ms
+        await self.open()
+        self.load_ms = load_ms
 
     async def change_year(self) -> None:
         self.next_year()

@@ -14,6 +14,7 @@ import asyncio
 import os
 import platform
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -36,6 +37,7 @@ from tools.loadtest.session import (
     has_upload_widget,
     upload_csv,
 )
+from tools.serve import Deployment
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "tools" / "loadtest" / "results.json"
@@ -58,9 +60,12 @@ class Options:
     map_clicks: bool = True  # pages select every other country with a click on the map
     out: Path = field(default=RESULTS)
     mode: str = "full"
+    nginx: int = 0  # replicas behind nginx (tools.serve); 0: one server, no proxy
+    kill: float | None = None  # seconds into the actions to kill the busiest replica
 
     @classmethod
     def quick(cls, **changes) -> Options:
+        """CI: 5 sessions (2 pages) for 15 s."""
         return cls(**{"sessions": 5, "browsers": 2, "duration": 15.0, "mode": "quick",
                       **changes})
 
@@ -114,26 +119,40 @@ def summary(values: list[float]) -> dict:
 class Meter:
     """The server's resident memory (sampled twice a second) and everyone's CPU time."""
 
-    def __init__(self, pid: int):
-        self.server = pid
+    def __init__(self, pids: list[int], skip: tuple[int, ...] = ()):
+        self.servers = pids  # the Streamlit processes (replicas)
+        self.skip = skip  # other children that are neither server nor Chromium (nginx)
+        self.each: dict[str, list[float]] = {}
         self.started = time.monotonic()
         self.samples: list[tuple[float, float]] = []
         self.marks: dict[str, float] = {}
         self.cpu_marks: dict[str, dict[str, float]] = {}
         self.times: dict[str, float] = {}
 
+    def rss_each(self) -> list[float]:
+        """Each server's resident memory in MB (0 once it is gone)."""
+        sizes = []
+        for pid in self.servers:
+            try:
+                sizes.append(round(procs.rss_mb(pid), 1))
+            except Exception:  # killed (failover run)
+                sizes.append(0.0)
+        return sizes
+
     def rss(self) -> float:
-        return procs.rss_mb(self.server)
+        return sum(self.rss_each())
 
     def cpu(self) -> dict[str, float]:
-        """CPU seconds so far: the server, Chromium with the Playwright driver, this process."""
-        others = [pid for pid in procs.descendants(os.getpid()) if pid != self.server]
-        return {"server": procs.cpu_s(self.server),
+        """CPU seconds so far: the servers, Chromium with the Playwright driver, this process."""
+        mine = {*self.servers, *self.skip}
+        others = [pid for pid in procs.descendants(os.getpid()) if pid not in mine]
+        return {"server": sum(procs.cpu_s(pid) for pid in self.servers),
                 "chromium": sum(procs.cpu_s(pid) for pid in others),
                 "load_test": procs.cpu_s(os.getpid())}
 
     def mark(self, name: str) -> None:
-        self.marks[name] = round(self.rss(), 1)
+        self.each[name] = self.rss_each()
+        self.marks[name] = round(sum(self.each[name]), 1)
         self.cpu_marks[name] = self.cpu()
         self.times[name] = round(time.monotonic() - self.started, 1)
 
@@ -195,10 +214,21 @@ async def run(options: Options) -> dict:
         clock = time.monotonic()
 
     started = time.monotonic()
-    process, url = start_server()
+    if options.nginx:
+        deployment = Deployment(options.nginx).start()
+        url, stopping = deployment.url, deployment.stop
+        meter = Meter(deployment.pids(), skip=(deployment.nginx.pid,))
+    else:
+        deployment = None
+        process, url = start_server()
+        meter = Meter([process.pid])
+
+        def stopping() -> None:
+            process.terminate()
+            process.wait(timeout=30)
     phase("server_start")
-    meter = Meter(process.pid)
     meter.mark("start")
+    failover: dict | None = None
     sampler = asyncio.create_task(meter.sample())
     try:
         async with async_playwright() as playwright:
@@ -231,7 +261,10 @@ async def run(options: Options) -> dict:
             phase("open")
 
             deadline = time.monotonic() + options.duration
-            await asyncio.gather(*(s.drive(deadline) for s in live))
+            tasks = {s.plan.index: asyncio.create_task(s.drive(deadline)) for s in live}
+            if deployment is not None and options.kill is not None:
+                failover = await _failover(deployment, live, tasks, options.kill, deadline)
+            await asyncio.gather(*tasks.values())
             meter.mark("end")
             phase("actions")
             for session in live:
@@ -246,13 +279,46 @@ async def run(options: Options) -> dict:
         phase("close")
     finally:
         sampler.cancel()
-        process.terminate()
-        process.wait(timeout=30)
+        stopping()
     machine = {"phases_s": phases, "loadavg_start": [round(x, 2) for x in load_start],
                "loadavg_end": [round(x, 2) for x in os.getloadavg()],
                "cpu_count": os.cpu_count()}
-    return figures(options, url, sessions, opened, warm.errors, meter, upload_widget,
-                   own_upload, machine, time.monotonic() - started)
+    result = figures(options, url, sessions, opened, warm.errors, meter, upload_widget,
+                     own_upload, machine, time.monotonic() - started)
+    result["replicas"] = {"count": options.nginx or 1, "behind_nginx": bool(options.nginx),
+                          "memory_mb": meter.each}
+    result["failover"] = failover
+    return result
+
+
+async def _failover(deployment: Deployment, live: list[Viewer], tasks: dict, after: float,
+                    deadline: float) -> dict:
+    """Kill the busiest replica ``after`` seconds into the actions; the sessions it held
+    reconnect and must show their view again (from the link), then act on until ``deadline``.
+    What they see between the kill and their recovery is expected, and kept apart from the
+    errors."""
+    await asyncio.sleep(after)
+    held = Counter(s.replica for s in live if s.replica)
+    address = held.most_common(1)[0][0] if held else deployment.urls[0].removeprefix("http://")
+    deployment.kill(deployment.urls.index(f"http://{address}"))
+    killed_at = time.monotonic()
+    moved = [s for s in live if s.replica == address]
+    for session in moved:
+        tasks[session.plan.index].cancel()
+    await asyncio.gather(*(tasks[s.plan.index] for s in moved), return_exceptions=True)
+    recovered = await asyncio.gather(*(s.recover(killed_at) for s in moved))
+    for session, ok in zip(moved, recovered, strict=True):
+        if ok is not None and time.monotonic() < deadline:
+            tasks[session.plan.index] = asyncio.create_task(session.drive(deadline))
+        else:
+            del tasks[session.plan.index]
+    return {"killed": address, "at_s": after,
+            "sessions": [s.plan.index for s in moved],
+            "recovered": [s.plan.index for s, ok in zip(moved, recovered, strict=True)
+                          if ok is not None],
+            "recovery_ms": summary([ok for ok in recovered if ok is not None]),
+            "replicas_after": sorted({s.replica for s in moved}),
+            "expected_events": [e for s in moved for e in s.failover_events][:50]}
 
 
 def figures(options: Options, url: str, sessions: list[Viewer], opened: list[bool],

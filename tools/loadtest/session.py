@@ -83,6 +83,13 @@ CONTAINER_POINT = "([lat, lon]) => window.map.latLngToContainerPoint([lat, lon])
 MAP_READY = "() => !!window.map && Object.keys(window.map._layers).length > 40"
 
 
+def replica(headers) -> str | None:
+    """The replica that answered, from nginx's X-Atlas-Replica header (the last one it tried:
+    "dead:port, alive:port" after a failover); None without nginx."""
+    tried = headers.get("x-atlas-replica")
+    return tried.split(",")[-1].strip() if tried else None
+
+
 def now_ms() -> float:
     """Wall-clock milliseconds: the same clock as the page's ``Date.now()`` on this machine."""
     return time.time() * 1000
@@ -160,6 +167,8 @@ class Viewer:
     uploaded: bool = False
     closing: bool = False
     started: float = field(default_factory=time.monotonic)
+    replica: str | None = None  # the address of the replica serving it (behind nginx)
+    failover_events: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.country: str | None = self.plan.countries[0]
@@ -167,6 +176,7 @@ class Viewer:
         self.step = 1
         self.rng = random.Random(self.plan.index)
         self._exceptions_seen = 0
+        self.shown = (self.country, self.year)  # the last view confirmed on the page
 
     # -- bookkeeping ------------------------------------------------------------------------
     def _error(self, kind: str, detail: str) -> None:
@@ -181,10 +191,12 @@ class Viewer:
 
     def expected(self) -> dict:
         """What the page must show now: this session's country (or none) and year."""
-        country = self.country
+        return self.expected_for(self.country, self.year)
+
+    def expected_for(self, country: str | None, year: int) -> dict:
         return {"heading": self.names[country] if country else None,
-                "year": self.year if country else None, "country": country,
-                "yearParam": None if self.year == self.default_year else str(self.year),
+                "year": year if country else None, "country": country,
+                "yearParam": None if year == self.default_year else str(year),
                 "userRows": bool(self.uploaded and country)}
 
     def url_query(self) -> str:
@@ -252,6 +264,28 @@ class Viewer:
 
     async def check(self) -> None:
         self.audit(await self.log())
+        self.shown = (self.country, self.year)
+
+    async def recover(self, since: float) -> float | None:
+        """After the replica holding this session was killed (at monotonic time ``since``):
+        reconnect and show the view again. Milliseconds from the kill to the view shown, or
+        None (an error). What happened meanwhile is moved to ``failover_events``. An upload
+        is lost with its replica (it is uploaded again when this session drives on)."""
+        self.uploaded = False
+        try:
+            await self.reconnect(since)
+            took = (time.monotonic() - since) * 1000
+            await self.check()
+        except Exception as error:
+            took = None
+            self._error("timeout", f"no recovery after the failover: {error}")
+        cut = since - self.started - 0.5
+        self.failover_events += [e for e in self.errors if e["t"] >= cut and took is not None]
+        self.errors = [e for e in self.errors if e["t"] < cut or took is None]
+        return took
+
+    async def reconnect(self, since: float) -> None:
+        raise NotImplementedError
 
     async def drive(self, deadline: float) -> None:
         """(The upload,) year, year, country, ... with a pause between, until ``deadline``."""
@@ -334,6 +368,28 @@ class BrowserSession(Viewer):
         await self.page.goto(f"{self.base_url}/?{self.url_query()}", timeout=self.timeout_ms * 2)
         self.load_ms = await self._shows(self.expected()) - start
         await self.check()
+        await self._which_replica()
+
+    async def _which_replica(self) -> None:
+        """The replica this page's requests reach now (nginx names it; None without nginx)."""
+        response = await self.context.request.get(f"{self.base_url}/_stcore/health")
+        self.replica = replica(response.headers)
+
+    async def reconnect(self, since: float) -> None:
+        """The page reconnects by itself; wait until it shows its view again (the one asked
+        for last, or the one shown before if that change was lost with the replica)."""
+        since_ms = now_ms() - (time.monotonic() - since) * 1000
+        views = [self.shown, (self.country, self.year)]
+        handle = await self.page.wait_for_function(
+            "([views, since]) => { const s = window.__atlas && window.__atlas.state;"
+            " if (!s || s.at < since || s.stale) return 0;"
+            " return 1 + views.findIndex(e => s.heading === e.heading && s.year === e.year"
+            "   && s.country === e.country && s.yearParam === e.yearParam"
+            "   && (!e.userRows || s.userRows > 0)); }",
+            arg=[[self.expected_for(*v) for v in views], since_ms],
+            polling=100, timeout=self.timeout_ms * 2)
+        self.country, self.year = views[int(await handle.json_value()) - 1]
+        await self._which_replica()
 
     async def upload(self) -> None:
         """This session's upload (:func:`upload_check`); from then on it must see its rows."""
