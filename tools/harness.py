@@ -61,17 +61,20 @@ def healthy(url: str) -> bool:
 
 def start_server(env: dict[str, str] | None = None, script: Path = ROOT / "app.py",
                  port: int | None = None, log: Path | None = None,
-                 args: tuple[str, ...] = ()) -> tuple[subprocess.Popen, str]:
-    """``streamlit run`` of ``script`` on a free port (or ``port``) with the file watcher off;
-    the process and its URL once healthy. ``log`` receives the server's output."""
+                 args: tuple[str, ...] = (), cwd: Path = ROOT, user: str | None = None,
+                 python: str = sys.executable) -> tuple[subprocess.Popen, str]:
+    """``streamlit run`` of ``script`` on a free port (or ``port``) with the file watcher off,
+    from ``cwd`` (its ``.streamlit/config.toml`` applies), as ``user`` with ``python`` when
+    given; the process and its URL once healthy. ``log`` receives the server's output."""
     port = port or free_port()
     output = log.open("ab") if log else subprocess.DEVNULL
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script),
+        [python, "-m", "streamlit", "run", str(script),
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none", *args],
-        cwd=ROOT, env={**os.environ, **(env or {})}, stdout=output, stderr=subprocess.STDOUT)
+        cwd=cwd, env={**os.environ, **(env or {})}, stdout=output, stderr=subprocess.STDOUT,
+        user=user)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until(lambda: process.poll() is not None or healthy(url), 60, 0.3,
