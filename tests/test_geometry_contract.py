@@ -42,9 +42,9 @@ BROKEN = {  # iso3 of the feature broken: (how, message fragment)
     "bow tie": ("DMA", lambda g: {"type": "Polygon", "coordinates": [
         [[-61.4, 15.2], [-61.2, 15.6], [-61.2, 15.2], [-61.4, 15.6], [-61.4, 15.2]]]},
         "is not a valid polygon: Self-intersection[-61.3 15.4]"),
-    "400,000 vertices": ("DMA", lambda g: {"type": "Polygon",
-                                           "coordinates": _star(-61.3, 15.4, 400_000)},
-                         "has 400,001 vertices; at most 5,000 per feature"),
+    "50,000 vertices": ("DMA", lambda g: {"type": "Polygon",
+                                          "coordinates": _star(-61.3, 15.4, 50_000)},
+                        "has 50,001 vertices; at most 5,000 per feature"),
     "a point": ("DMA", lambda g: {"type": "Point", "coordinates": [-61.3, 15.4]},
                 "must be a Polygon or MultiPolygon, not 'Point'"),
     "off the globe": ("DMA", lambda g: {"type": "Polygon", "coordinates": [

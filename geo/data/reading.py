@@ -124,12 +124,15 @@ def geometry_problem(geometry) -> str | None:
     polygons = [polygons] if kind == "Polygon" else polygons
     if not isinstance(polygons, list) or not polygons:
         return "has no coordinates"
-    vertices = 0
+    if not all(isinstance(polygon, list) and polygon and all(
+            isinstance(ring, list) for ring in polygon) for polygon in polygons):
+        return "has a polygon without rings"
+    vertices = sum(len(ring) for polygon in polygons for ring in polygon)
+    if vertices > MAX_VERTICES:
+        return f"has {vertices:,} vertices; at most {MAX_VERTICES:,} per feature (simplify it)"
     for polygon in polygons:
-        if not isinstance(polygon, list) or not polygon:
-            return "has a polygon without rings"
         for ring in polygon:
-            if not isinstance(ring, list) or len(ring) < 4:
+            if len(ring) < 4:
                 return "has a ring of fewer than 4 positions"
             for position in ring:
                 if not (isinstance(position, list) and len(position) in (2, 3) and all(
@@ -140,9 +143,6 @@ def geometry_problem(geometry) -> str | None:
                     return f"has a position outside the globe: {position[:2]}"
             if ring[0] != ring[-1]:
                 return "has a ring that is not closed (its last position differs from its first)"
-            vertices += len(ring)
-    if vertices > MAX_VERTICES:
-        return f"has {vertices:,} vertices; at most {MAX_VERTICES:,} per feature (simplify it)"
     if not (drawn := shape(geometry)).is_valid:
         return f"is not a valid polygon: {explain_validity(drawn)}"
     return None
