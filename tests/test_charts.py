@@ -60,3 +60,20 @@ def test_personnel_chart_draws_every_figure_and_its_range(mini):
         ("1984-01", 2500, 3500), ("1985", 786, 786)]
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["rule", "point", "point"]
     assert spec["layer"][0]["encoding"]["y2"]["field"] == "high"
+
+
+def test_charts_stay_up_at_the_upload_cap(mini):
+    """5,000 uploaded records for one country: counted per year, under Altair's row limit."""
+    from geo.io.upload import overlay, parse_upload
+    from tests.hostile_uploads import csv_max_records
+
+    result = parse_upload("max.csv", csv_max_records(), mini)
+    assert result.accepted == 5000
+    atlas = overlay(mini, result.records)
+    records = atlas.cooperation(country="BRB")
+    assert len(records) >= 5000
+    (counts,) = rows(records_timeline(records, atlas.last_year).to_dict())  # no MaxRowsError
+    assert {(c["year"], c["activity"], c["records"]) for c in counts} >= {
+        (2020, ACTIVITIES["medical_diplomacy"], len(records))}
+    assert len(counts) <= (atlas.last_year - 1958) * len(ACTIVITIES)
+    region_timeline(atlas, ACTIVITIES, EVIDENCE).to_dict()
