@@ -22,6 +22,7 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.NewSession_pb2 import Config
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from geo.io.upload import MAX_BYTES
 from tools.harness import ROOT, start_server
@@ -190,3 +191,47 @@ def get_or_none(url: str) -> int | None:
         return get(url)[0]
     except OSError:
         return None
+
+
+async def _run(ws, query: str, widget=None) -> list[ForwardMsg]:
+    """Ask for a run (as the frontend does) and collect its messages."""
+    msg = BackMsg()
+    msg.rerun_script.query_string = query
+    if widget is not None:
+        msg.rerun_script.widget_states.widgets.append(widget)
+    await ws.send(msg.SerializeToString())
+    messages = []
+    while True:
+        message = ForwardMsg.FromString(await asyncio.wait_for(ws.recv(), 60))
+        messages.append(message)
+        if message.WhichOneof("type") == "script_finished":
+            return messages
+
+
+async def _reconnect_with_a_click(url: str) -> tuple[float, str]:
+    """A page's slider id from one session; then a new session whose first message is that
+    slider moved to 1975 while the URL still says 1990 (a page reconnecting to another
+    replica). The slider value the page shows after that run, and the URL query it sets."""
+    stream = "ws" + url.removeprefix("http") + "/_stcore/stream"
+    connect = {"subprotocols": ["streamlit"], "max_size": None, "open_timeout": 20}
+    async with websockets.connect(stream, **connect) as ws:
+        first = await _run(ws, "year=1990")
+    slider = next(m.delta.new_element.slider for m in first if m.WhichOneof("type") == "delta"
+                  and m.delta.new_element.WhichOneof("type") == "slider")
+    widget = WidgetState(id=slider.id)
+    widget.double_array_value.data.append(1975)
+    async with websockets.connect(stream, **connect) as ws:
+        run = await _run(ws, "year=1990", widget)
+    value = next(m.delta.new_element.slider for m in run if m.WhichOneof("type") == "delta"
+                 and m.delta.new_element.WhichOneof("type") == "slider")
+    query = [m.page_info_changed.query_string for m in run
+             if m.WhichOneof("type") == "page_info_changed"]
+    shown = value.value[0] if value.set_value else 1975  # unset: the page keeps its own value
+    return shown, (query or [""])[-1]
+
+
+def test_a_new_sessions_first_click_wins_over_the_url(server):
+    """Issue 9: the click a reconnected page sends first is not overwritten by the URL."""
+    value, query = asyncio.run(_reconnect_with_a_click(server))
+    assert value == 1975
+    assert "year=1975" in query

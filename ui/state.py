@@ -6,6 +6,8 @@ from dataclasses import fields
 from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+from streamlit.runtime.state.common import user_key_from_element_id
 
 from geo import ACTIVITIES, EVIDENCE, Atlas
 from geo.view.state import View
@@ -26,13 +28,26 @@ def start_session(atlas: Atlas) -> None:
     view, notices = View.from_query_params(
         params, default_view(atlas), range(atlas.first_year, atlas.last_year + 1),
         sorted(atlas.organisations["org_id"]), states)
+    newer = _sent_by_the_page()
     for field in fields(View):
-        if field.name in st.session_state:  # a reconnected page's first message: its widget
-            continue  # values (and callbacks) are newer than the URL
+        if field.name in st.session_state or field.name in newer:  # a reconnected page's
+            continue  # first message: its widget values (and callbacks) are newer than the URL
         value = getattr(view, field.name)
         st.session_state[field.name] = list(value) if isinstance(value, tuple) else value
     st.session_state["_notices"] = notices
     st.session_state["_started"] = True
+
+
+def _sent_by_the_page() -> set[str]:
+    """Keys of the widget values the page sent with this run. A new page sends none; a page
+    that reconnects to a new session (a restarted or another replica) sends its widgets' values,
+    which Streamlit maps to keys only once the widgets are drawn: it has no public API for this.
+    """
+    try:
+        states = get_script_run_ctx().session_state._state._new_widget_state.states
+    except AttributeError:  # pragma: no cover - Streamlit's internals changed
+        return set()
+    return {key for widget_id in states if (key := user_key_from_element_id(widget_id))}
 
 
 def current_view(default: View) -> View:

@@ -123,6 +123,7 @@ class Meter:
         self.servers = pids  # the Streamlit processes (replicas)
         self.skip = skip  # other children that are neither server nor Chromium (nginx)
         self.each: dict[str, list[float]] = {}
+        self.server_cpu: dict[int, float] = {}
         self.started = time.monotonic()
         self.samples: list[tuple[float, float]] = []
         self.marks: dict[str, float] = {}
@@ -146,7 +147,9 @@ class Meter:
         """CPU seconds so far: the servers, Chromium with the Playwright driver, this process."""
         mine = {*self.servers, *self.skip}
         others = [pid for pid in procs.descendants(os.getpid()) if pid not in mine]
-        return {"server": sum(procs.cpu_s(pid) for pid in self.servers),
+        for pid in self.servers:  # a killed replica's CPU time stays counted
+            self.server_cpu[pid] = max(self.server_cpu.get(pid, 0.0), procs.cpu_s(pid))
+        return {"server": round(sum(self.server_cpu.values()), 2),
                 "chromium": sum(procs.cpu_s(pid) for pid in others),
                 "load_test": procs.cpu_s(os.getpid())}
 

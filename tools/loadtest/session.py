@@ -278,7 +278,10 @@ class Viewer:
             await self.check()
         except Exception as error:
             took = None
-            self._error("timeout", f"no recovery after the failover: {error}")
+            first_line = (str(error) or type(error).__name__).splitlines()[0]
+            self._error("timeout", f"no recovery after the failover: expected {self.expected()} "
+                                   f"or the view before, shows {await self._safe_state()}: "
+                                   f"{first_line}")
         cut = since - self.started - 0.5
         self.failover_events += [e for e in self.errors if e["t"] >= cut and took is not None]
         self.errors = [e for e in self.errors if e["t"] < cut or took is None]
@@ -329,6 +332,7 @@ class BrowserSession(Viewer):
     upload_rows: int = 0
     page: Page | None = None
     prefer_map: bool = True
+    socket_opened: float = 0.0  # when the page last opened its websocket (monotonic)
 
     def _listen(self, page: Page) -> None:
         page.on("pageerror", lambda error: self._error("page_error", str(error)))
@@ -344,6 +348,7 @@ class BrowserSession(Viewer):
 
     def _watch_socket(self, socket) -> None:
         if "/_stcore/stream" in socket.url:
+            self.socket_opened = time.monotonic()
             socket.on("close", lambda _: self._error("disconnect", socket.url))
             socket.on("socketerror", lambda error: self._error("disconnect", str(error)))
 
@@ -376,18 +381,24 @@ class BrowserSession(Viewer):
         self.replica = replica(response.headers)
 
     async def reconnect(self, since: float) -> None:
-        """The page reconnects by itself; wait until it shows its view again (the one asked
-        for last, or the one shown before if that change was lost with the replica)."""
-        since_ms = now_ms() - (time.monotonic() - since) * 1000
+        """The page reconnects by itself (a new websocket, to a live replica); wait until it
+        has and shows its view again, with no run going on (the view asked for last, or the
+        one shown before if that change was lost with the replica)."""
+        deadline = time.monotonic() + self.timeout_ms * 2 / 1000
+        while self.socket_opened < since:  # Playwright reports the new socket
+            if time.monotonic() > deadline:
+                raise ActionTimeout("the page opened no new websocket")
+            await self.page.wait_for_timeout(100)
         views = [self.shown, (self.country, self.year)]
         handle = await self.page.wait_for_function(
-            "([views, since]) => { const s = window.__atlas && window.__atlas.state;"
-            " if (!s || s.at < since || s.stale) return 0;"
+            "views => { const s = window.__atlas && window.__atlas.state;"
+            " if (!s || s.stale || document.querySelector('[data-testid=stStatusWidget]'))"
+            "   return 0;"
             " return 1 + views.findIndex(e => s.heading === e.heading && s.year === e.year"
             "   && s.country === e.country && s.yearParam === e.yearParam"
             "   && (!e.userRows || s.userRows > 0)); }",
-            arg=[[self.expected_for(*v) for v in views], since_ms],
-            polling=100, timeout=self.timeout_ms * 2)
+            arg=[self.expected_for(*v) for v in views],
+            polling=100, timeout=max(1000, (deadline - time.monotonic()) * 1000))
         self.country, self.year = views[int(await handle.json_value()) - 1]
         await self._which_replica()
 
