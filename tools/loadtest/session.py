@@ -270,7 +270,8 @@ class Viewer:
         """After the replica holding this session was killed (at monotonic time ``since``):
         reconnect and show the view again. Milliseconds from the kill to the view shown, or
         None (an error). What happened meanwhile is moved to ``failover_events``. An upload
-        is lost with its replica (it is uploaded again when this session drives on)."""
+        is lost with its replica (unless nginx retried it on another one): the session uploads
+        it again when it drives on."""
         self.uploaded = False
         try:
             await self.reconnect(since)
@@ -293,7 +294,7 @@ class Viewer:
     async def drive(self, deadline: float) -> None:
         """(The upload,) year, year, country, ... with a pause between, until ``deadline``."""
         cycle = ["year", "year", "country"] if len(self.plan.years) > 1 else ["country"]
-        first = ["upload"] if self.plan.upload else []
+        first = ["upload"] if self.plan.upload and not self.uploaded else []
         steps = {"upload": self.upload, "year": self.change_year,
                  "country": self.change_country}
         turn = 0
@@ -400,6 +401,8 @@ class BrowserSession(Viewer):
             arg=[self.expected_for(*v) for v in views],
             polling=100, timeout=max(1000, (deadline - time.monotonic()) * 1000))
         self.country, self.year = views[int(await handle.json_value()) - 1]
+        # an upload in flight may have reached the new replica (nginx retries it there)
+        self.uploaded = bool((await self.state() or {}).get("userRows"))
         await self._which_replica()
 
     async def upload(self) -> None:
