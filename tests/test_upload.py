@@ -255,3 +255,17 @@ def test_overlay_of_nothing_and_overlay_twice(atlas):
     assert list(twice.records.columns) == list(same.records.columns)
     assert twice.records["user_supplied"].sum() == 2
     assert isinstance(twice.records, pd.DataFrame)
+
+
+def test_too_long_title_and_description_are_counted_in_characters(atlas):
+    row = dict(zip(TEMPLATE_COLUMNS, csv.DictReader(io.StringIO(
+        template_csv().decode("utf-8-sig"))).__next__().values(), strict=True))
+    row.update(title="T" * 121, description="D" * 601)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(TEMPLATE_COLUMNS))
+    writer.writeheader()
+    writer.writerow(row)
+    result = parse_upload("long.csv", buffer.getvalue().encode(), atlas)
+    assert [(p.field, p.message) for p in result.problems] == [
+        ("title", "String should have at most 120 characters"),
+        ("description", "String should have at most 600 characters")]
