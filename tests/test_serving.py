@@ -119,7 +119,7 @@ def test_an_upload_without_the_xsrf_token_is_refused(server):
 
 def test_leaflet_is_served_locally_as_javascript(server):
     """From the installed package, registered by the first run (nothing copied to static/)."""
-    asyncio.run(_first_run(server))
+    first_run(server)
     status, headers, body = get(f"{server}/component/ui.cache.leaflet/leaflet.js")
     assert status == 200
     assert headers.get_content_type() in ("application/javascript", "text/javascript")
@@ -232,6 +232,7 @@ async def _reconnect_with_a_click(url: str) -> tuple[float, str]:
 
 def test_a_new_sessions_first_click_wins_over_the_url(server):
     """Issue 9: the click a reconnected page sends first is not overwritten by the URL."""
-    value, query = asyncio.run(_reconnect_with_a_click(server))
+    with ThreadPoolExecutor(1) as pool:  # its own event loop (Playwright's may be running)
+        value, query = pool.submit(asyncio.run, _reconnect_with_a_click(server)).result()
     assert value == 1975
     assert "year=1975" in query
