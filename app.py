@@ -15,6 +15,7 @@ from ui import (
     cache,
     country_panel,
     map_view,
+    matrix,
     notes,
     plain,
     presenter,
@@ -46,10 +47,14 @@ view = state.current_view(default)
 state.sync_url(view, default)
 scene = cache.scene(atlas, view)
 
+map_view.layout(view.present)
 if view.present:
     presenter.title_block(atlas, scene)
+    presenter.presenter_bar(atlas, view)
 else:
-    st.header("Alliance Atlas", anchor=False)
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+        st.subheader(f"Alliance Atlas · {view.year}", anchor=False, width="content")
+        presenter.presenter_bar(atlas, view)
     st.caption(f"Cuba's alliances and security cooperation in Latin America and the Caribbean, "
                f"{atlas.first_year}–{atlas.last_year}. Data reviewed "
                f"{atlas.reviewed:%d %B %Y}; every claim cites its sources.")
@@ -59,20 +64,19 @@ if atlas.problems:
                "here are left out; everything else is shown.")
     st.code("\n".join(plain.shorten(p) for p in atlas.problems), language=None)
 plain.notices(st.session_state.pop("_notices", []))
-presenter.presenter_bar(atlas, view)
 
-if view.present and not view.country:  # presenting the region: the map takes the width
-    map_area, panel_area = st.container(), None
-else:
-    map_area, panel_area = st.columns([2.8, 1.2], gap="small")
+# The map first, as tall as the screen allows; beside it the legend, then the selected country's
+# record (the same columns in every view, so the map is never redrawn from scratch).
+map_area, side_area = st.columns([3, 1.05], gap="small")
 with map_area:
     map_view.show_map(atlas, scene, shapes, assets)
-    notes.empty_notes(scene)
-    notes.what_changed(atlas, scene)
-    share_export.share_and_export(atlas, scene, default, shapes, assets)
-if panel_area is not None:
-    with panel_area:
-        country_panel.country_panel(atlas, scene)
+with side_area.container(key="country_panel"):
+    map_view.legend(scene)
+    country_panel.country_panel(atlas, scene)
+notes.empty_notes(scene)
+notes.what_changed(atlas, scene)
+share_export.share_and_export(atlas, scene, default, shapes, assets)
+matrix.membership_matrix_section(atlas, scene)
 timeline.timeline_and_narratives(atlas, scene)
 presenter.stops_editor(view, default)
 sources.sources_for_view(atlas, scene)

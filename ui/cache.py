@@ -18,7 +18,7 @@ from geo.render.charts import (
 )
 from geo.render.leaflet import leaflet_dist, leaflet_urls
 from geo.render.webmap import shapes_of
-from geo.view.scene import Scene, build_scene
+from geo.view.scene import Scene, build_scene, membership_matrix
 from geo.view.state import View
 
 BY_VERSION = {Atlas: attrgetter("version")}
@@ -55,6 +55,12 @@ def assets(base_url: str) -> tuple[str, str]:
 def scene(atlas: Atlas, view: View) -> Scene:
     """What the map draws for ``view``."""
     return build_scene(atlas, view)
+
+
+@st.cache_data(max_entries=256, hash_funcs=BY_VERSION, show_spinner=False)
+def matrix(atlas: Atlas, year: int):
+    """States x organisations on 1 July of ``year`` (:func:`membership_matrix`)."""
+    return membership_matrix(atlas, year)
 
 
 @st.cache_data(max_entries=1024, hash_funcs=BY_VERSION, show_spinner=False)

@@ -1,4 +1,5 @@
-"""The map: a stable base map plus the view's layers; clicks become selections."""
+"""The map: a stable base map plus the view's layers, its legend beside it; clicks become
+selections. The map is sized by the page's height so it is whole on screen at 1280x720."""
 
 from __future__ import annotations
 
@@ -13,6 +14,22 @@ from geo.view.scene import Scene
 from geo.view.selection import click_outcome
 
 MAP_KEY = "map"
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# What sits above the map (header bar, title row, caption; in presentation mode the title block
+# and the presenter bar), in pixels: the map takes the rest of the screen's height.
+ABOVE_MAP = {False: 160, True: 175}
+LAYOUT_CSS = """<style>
+.block-container {{ padding: 3.4rem 1rem 3rem; max-width: 100%; }}
+{frame}, .st-key-country_panel {{ height: clamp(380px, calc(100vh - {above}px), 900px)
+  !important; }}
+.st-key-country_panel {{ overflow-y: auto; overflow-x: hidden; padding-right: .4rem; }}
+</style>"""
+
+
+def layout(present: bool) -> None:
+    """The page's frame: slim margins; the map (and the country panel beside it) as tall as the
+    screen allows."""
+    st.html(LAYOUT_CSS.format(frame=MAP_FRAME, above=ABOVE_MAP[present]))
 
 
 def _on_map_change(atlas: Atlas) -> None:
@@ -32,13 +49,18 @@ def _on_map_change(atlas: Atlas) -> None:
 
 
 def show_map(atlas: Atlas, scene: Scene, shapes: dict, assets: tuple[str, str]) -> None:
-    """The map: a stable base plus this view's layers, so the view and toggles survive."""
-    height = 510 if scene.view.present else 620
+    """The map: a stable base plus this view's layers, so the view survives a rerun."""
+    height = 560
     base = webmap.base_map(atlas.countries, scene.palette, assets, height=height)
     st_folium(base, key=MAP_KEY, height=height, use_container_width=True,
               returned_objects=["last_active_drawing", "last_clicked"],
               feature_group_to_add=webmap.view_layers(scene, shapes),
-              layer_control=webmap.layer_control(),
               on_change=partial(_on_map_change, atlas))
+
+
+def legend(scene: Scene) -> None:
+    """What every colour, marker, square and line on the map means; then the note on the last
+    click."""
+    st.html(f"<style>{webmap.legend_css(scene.palette)}</style>{webmap.legend_html(scene)}")
     if note := st.session_state.get("_map_note"):
         st.caption(note)

@@ -58,17 +58,17 @@ def _toggle_play(last_year: int, first_year: int) -> None:
 
 def presenter_bar(atlas: Atlas, view: View) -> None:
     """Previous/next stop, play, presentation mode: the controls a presenter needs."""
-    stops = ", ".join(map(str, view.stops)) or "none"
-    cols = st.columns([1, 1, 1, 1, 3])
-    cols[0].button("◀ Previous stop", on_click=_go_to_stop, args=(-1,), key="prev_stop",
-                   disabled=not view.stops)
-    cols[1].button("Next stop ▶", on_click=_go_to_stop, args=(1,), key="next_stop",
-                   disabled=not view.stops)
+    stops = f"Stops: {', '.join(map(str, view.stops)) or 'none'}"
+    bar = st.container(horizontal=True, vertical_alignment="center", gap="small",
+                       width="content")
+    bar.button("◀ Previous stop", on_click=_go_to_stop, args=(-1,), key="prev_stop",
+               disabled=not view.stops, help=stops)
+    bar.button("Next stop ▶", on_click=_go_to_stop, args=(1,), key="next_stop",
+               disabled=not view.stops, help=stops)
     playing = st.session_state.get("playing", False)
-    cols[2].button("⏸ Pause" if playing else "▶ Play years", key="play",
-                   on_click=_toggle_play, args=(atlas.last_year, atlas.first_year))
-    cols[3].toggle("Presentation", key="present")
-    cols[4].caption(f"Stops: {stops}")
+    bar.button("⏸ Pause" if playing else "▶ Play years", key="play",
+               on_click=_toggle_play, args=(atlas.last_year, atlas.first_year))
+    bar.toggle("Presentation", key="present")
     if playing:
         _ticker(atlas.last_year)
 

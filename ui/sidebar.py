@@ -28,16 +28,23 @@ def _era_presets(atlas: Atlas) -> None:
 def controls(atlas: Atlas) -> None:
     """The sidebar: year with era presets, filters, colour mode, country search, display."""
     names = atlas.countries.set_index("iso3")["name_en"]
+    orgs = sorted(atlas.organisations["org_id"])
     states = atlas.countries[atlas.countries["kind"] == "state"].sort_values("name_en")["iso3"]
     years = list(range(atlas.first_year, atlas.last_year + 1))
     with st.sidebar:
         st.slider("Year (memberships as of 1 July)", atlas.first_year, atlas.last_year,
                   key="year")
         _era_presets(atlas)
-        st.segmented_control("Colour countries by", list(MODES), key="mode",
-                             format_func=MODES.__getitem__, required=True)
-        st.multiselect("Alliances", sorted(atlas.organisations["org_id"]), key="alliances",
-                       format_func=org_label, placeholder="No alliance selected", wrap=False)
+        st.radio("Colour countries by", list(MODES), key="mode", format_func=MODES.__getitem__)
+        st.selectbox("Focal alliance", orgs, key="focus", format_func=org_label,
+                     help="The colour mode 'Membership status in one alliance' colours each state "
+                          "by its status in this organisation; the matrix highlights it.")
+        st.multiselect("Alliance layers on the map", orgs, key="alliances",
+                       format_func=org_label, placeholder="None: choose alliances to mark",
+                       help="Each layer marks its members with a small square in the "
+                            "alliance's colour beside the state (hollow: not a full member).")
+        st.toggle("Cuba's links", key="links",
+                  help="Lines from Havana to each partner with cooperation records.")
         st.multiselect("Cooperation activities", list(ACTIVITIES), key="activities",
                        format_func=ACTIVITIES.__getitem__, placeholder="No activity selected",
                        wrap=False)
@@ -45,7 +52,7 @@ def controls(atlas: Atlas) -> None:
                  help="documented: official or archival; reported: reputable press or "
                       "research; alleged: claimed without independent corroboration")
         st.selectbox("Country", list(states), key="country", format_func=names.__getitem__,
-                     index=None, placeholder="Search a country, or click the map",
+                     index=None, placeholder="Type a name, or click the map",
                      filter_mode="contains")
         st.selectbox("Compare with year (what changed)", [None, *years], key="compare",
                      format_func=lambda y: "No comparison" if y is None else str(y))

@@ -103,7 +103,8 @@ class LeanTooltip(folium.GeoJsonTooltip, Lean):
 
 
 class Legend(Lean):
-    """An HTML legend drawn as a Leaflet control; a newer legend replaces the previous one."""
+    """An HTML legend in a Leaflet control, collapsed until opened (for the standalone file;
+    the dashboard draws its legend beside the map); a newer legend replaces the previous one."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -111,8 +112,8 @@ class Legend(Lean):
             if (window.atlasLegend) { window.atlasLegend.remove(); }
             var legend = L.control({position: "bottomleft"});
             legend.onAdd = function () {
-                var div = L.DomUtil.create("div", {{ this.css_class|tojson }});
-                div.innerHTML = "<details open><summary>Legend</summary>"
+                var div = L.DomUtil.create("div", "atlas-legend-box");
+                div.innerHTML = "<details><summary>Legend</summary>"
                     + {{ this.html|tojson }} + "</details>";
                 L.DomEvent.disableClickPropagation(div);
                 return div;
@@ -122,11 +123,10 @@ class Legend(Lean):
         {% endmacro %}
     """)
 
-    def __init__(self, html: str, large: bool = False):
+    def __init__(self, html: str):
         super().__init__()
         self._name = "Legend"
         self.html = html
-        self.css_class = "atlas-legend large" if large else "atlas-legend"
 
     @property
     def map_name(self) -> str:
@@ -135,38 +135,6 @@ class Legend(Lean):
         while not isinstance(parent, folium.Map):
             parent = parent._parent
         return parent.get_name()
-
-
-class RememberingLayerControl(folium.LayerControl, Lean):
-    """A layer control that keeps the user's overlay choices when the layers are redrawn.
-
-    Leaflet's control fires ``overlayadd``/``overlayremove``; the choices the user made by
-    clicking are kept in ``window.atlasHidden`` and applied to the next control's layers.
-    """
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.control.layers(
-                {},
-                { {%- for key, val in this.overlays.items() %}{{ key|tojson }}: {{ val }},
-                  {%- endfor %} },
-                {{ this.options|tojavascript }}
-            ).addTo({{ this._parent.get_name() }});
-            (function (control, map) {
-                window.atlasHidden = window.atlasHidden || {};
-                control._layers.forEach(function (entry) {
-                    if (entry.overlay && window.atlasHidden[entry.name]) {
-                        map.removeLayer(entry.layer);
-                    }
-                });
-                map.on("overlayadd overlayremove", function (event) {
-                    if (control._handlingClick) {
-                        window.atlasHidden[event.name] = event.type === "overlayremove";
-                    }
-                });
-            })({{ this.get_name() }}, {{ this._parent.get_name() }});
-        {% endmacro %}
-    """)
 
 
 def standalone_html(m: folium.Map) -> str:

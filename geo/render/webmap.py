@@ -1,9 +1,11 @@
 """The folium map, built from plain data: a stable base map and the layers a view adds.
 
 The base map (sea, context land, assets, view) never changes with the filters, so the
-browser keeps its view and layer toggles; everything that does change is returned by
-:func:`view_layers` as feature groups drawn on top of it. Every clickable feature carries
-``iso3`` and ``kind`` so a click can be turned into a selection.
+browser keeps its view; everything that does change is returned by :func:`view_layers` as
+feature groups drawn on top of it. Every clickable feature carries ``iso3`` and ``kind`` so a
+click can be turned into a selection. Nothing but Leaflet's zoom buttons sits on the map: the
+legend (:func:`legend_html`) is drawn beside it by the page, and in a collapsed box only in the
+standalone file (:func:`complete_map`).
 
 The map is rebuilt and sent whole on every rerun, so it is kept light: coordinates are rounded
 to :data:`DECIMALS` (about 100 m, under the 0.01° simplification of the geometry), features
@@ -25,46 +27,43 @@ import shapely
 from branca.element import Element
 
 from geo.data.vocab import ACTIVITIES
-from geo.render.leaflet import (
-    LeanFeatureGroup,
-    LeanGeoJson,
-    LeanMap,
-    LeanTooltip,
-    Legend,
-    RememberingLayerControl,
-)
+from geo.render.leaflet import LeanFeatureGroup, LeanGeoJson, LeanMap, LeanTooltip, Legend
 from geo.view.changes import CHANGES, main_change
-from geo.view.colours import CHANGE_COLOURS, HOLLOW, OPPOSITION, Palette
-from geo.view.scene import Scene
+from geo.view.colours import CHANGE_COLOURS, HOLLOW, NEUTRAL, OPPOSITION, Palette
+from geo.view.scene import CHIP, CHIP_COLUMNS, MARKER_RADIUS, Scene, island_markers
 from geo.view.selection import CONTEXT_NOTE
 
 REGION_BOUNDS = [[-56.0, -118.0], [33.0, -34.0]]  # [[south, west], [north, east]]
 DECIMALS = 3  # coordinates sent to the browser: 1e-3 degrees, about 110 m (< 1 px at zoom 9)
 
-CSS = """
-div.leaflet-container {{ background: {sea}; font: 12px/1.3 system-ui, sans-serif; }}
-.atlas-dot i {{ display: block; width: 100%; height: 100%; box-sizing: border-box;
-  border-radius: 50%; border: 2px solid; box-shadow: 0 0 0 1px #fff; }}
-.atlas-legend {{ background: rgba(255,255,255,.94); color: {text}; padding: 6px 8px;
-  border-radius: 6px; box-shadow: 0 1px 4px rgba(0,0,0,.35); max-width: 300px; }}
-.atlas-legend b {{ display: block; margin: 4px 0 2px; }}
-.atlas-legend .ramp {{ display: flex; gap: 2px; }}
-.atlas-legend .ramp div {{ flex: 1; text-align: center; min-width: 30px; }}
-.atlas-legend .ramp span {{ display: block; height: 12px; border: 1px solid #666; }}
-.atlas-legend .grid {{ display: grid; grid-template-columns: repeat(3, auto); gap: 1px 8px; }}
-.atlas-legend .grid.wide {{ grid-template-columns: repeat(2, auto); }}
-.atlas-legend .dot {{ display: inline-block; width: 9px; height: 9px; margin-right: 4px;
-  border-radius: 50%; border: 2px solid; box-sizing: border-box; vertical-align: -1px; }}
-.atlas-legend .line {{ display: inline-block; width: 16px; height: 4px; margin-right: 4px;
+LEGEND_CSS = """
+.atlas-legend {{ color: {text}; font: 12.5px/1.35 system-ui, sans-serif; display: flex;
+  flex-wrap: wrap; gap: 2px 18px; align-items: baseline; }}
+.atlas-legend section {{ display: flex; flex-wrap: wrap; gap: 2px 8px; align-items: center; }}
+.atlas-legend b {{ font-weight: 600; margin-right: 2px; }}
+.atlas-legend .sw {{ display: inline-block; width: 14px; height: 11px; margin-right: 3px;
+  border: 1px solid #666; vertical-align: -1px; }}
+.atlas-legend .dot {{ display: inline-block; width: 11px; height: 11px; margin-right: 3px;
+  border-radius: 50%; border: 1.5px solid {line}; box-sizing: border-box; vertical-align: -1px; }}
+.atlas-legend .chip {{ display: inline-block; width: 9px; height: 9px; margin-right: 3px;
+  border: 2px solid; box-sizing: border-box; vertical-align: -1px; }}
+.atlas-legend .line {{ display: inline-block; width: 16px; height: 4px; margin-right: 3px;
   vertical-align: 2px; }}
-.leaflet-control-layers {{ font-size: 11.5px; }}
-.leaflet-control-layers-overlays {{ display: grid; grid-template-columns: repeat(2, auto);
-  column-gap: 6px; }}
-.leaflet-control-layers label {{ margin: 0; }}
-.atlas-legend summary {{ cursor: pointer; font-weight: 600; }}
-.atlas-legend.large {{ font-size: 15px; max-width: 400px; }}
-.atlas-legend.large .ramp span {{ height: 18px; }}
-.atlas-legend.large .dot {{ width: 13px; height: 13px; }}
+.atlas-legend.large {{ font-size: 15px; }}
+"""
+
+CSS = """
+html, body {{ margin: 0; overflow: hidden; }}
+.folium-map {{ height: 100vh !important; }}
+div.leaflet-container {{ background: {sea}; font: 12px/1.3 system-ui, sans-serif; }}
+.leaflet-container :focus, .leaflet-interactive:focus {{ outline: none; }}
+.atlas-chips {{ background: rgba(255,255,255,.9); border-radius: 2px;
+  box-shadow: 0 0 0 1px rgba(0,0,0,.45); }}
+.atlas-chips i {{ position: absolute; width: {chip}px; height: {chip}px; box-sizing: border-box;
+  border: 2px solid; }}
+.leaflet-control.atlas-legend-box {{ background: rgba(255,255,255,.94); padding: 4px 8px;
+  border-radius: 6px; box-shadow: 0 1px 4px rgba(0,0,0,.35); max-width: 520px; }}
+.atlas-legend-box summary {{ cursor: pointer; font-weight: 600; }}
 """
 
 
@@ -84,7 +83,9 @@ def _geojson(geometries) -> tuple[list[dict], list[list[float]] | None]:
 
 def base_map(countries: gpd.GeoDataFrame, palette: Palette, assets: tuple[str, str],
              height: int = 640) -> folium.Map:
-    """The stable map: the region in view, the sea, quiet context land; Leaflet from ``assets``.
+    """The stable map: the region in view, the sea, quiet context land, the leader lines from
+    the small island states to their markers; Leaflet from ``assets``. The map fills its frame
+    (``height`` is the frame's height before the page sizes it).
 
     ``assets`` is (script URL, stylesheet URL) of a locally served Leaflet. Leaflet's keyboard
     handler is off: it focuses the map on click, which scrolls the page when the map is partly
@@ -95,8 +96,8 @@ def base_map(countries: gpd.GeoDataFrame, palette: Palette, assets: tuple[str, s
              world_copy_jump=False, keyboard=False)
     m.default_js = [("leaflet", assets[0])]
     m.default_css = [("leaflet_css", assets[1])]
-    m.get_root().header.add_child(Element(
-        f"<style>{CSS.format(sea=palette.sea, text=palette.text)}</style>"))
+    css = CSS.format(sea=palette.sea, chip=CHIP) + legend_css(palette)
+    m.get_root().header.add_child(Element(f"<style>{css}</style>"))
     context = countries[countries["kind"] != "state"]
     geometries, bounds = _geojson(context.geometry.to_numpy())
     features = [{
@@ -113,27 +114,39 @@ def base_map(countries: gpd.GeoDataFrame, palette: Palette, assets: tuple[str, s
         control=False, style_function=lambda _: land, bounds=bounds,
         tooltip=LeanTooltip(fields=["tooltip"], labels=False),
     ).add_to(m)
+    islands = island_markers(countries)
+    leaders = [_feature({"type": "LineString", "coordinates": [[lon, lat], [mlon, mlat]]})
+               for lon, lat, mlon, mlat in zip(islands["lon"], islands["lat"],
+                                               islands["marker_lon"], islands["marker_lat"],
+                                               strict=True)]
+    leader = {"color": NEUTRAL, "weight": 1, "opacity": 0.8}
+    LeanGeoJson(_collection(leaders), name="Island leaders", control=False, interactive=False,
+                style_function=lambda _: leader).add_to(m)
     m.fit_bounds(REGION_BOUNDS)
     return m
 
 
+def legend_css(palette: Palette) -> str:
+    """The legend's style sheet, for the page that draws :func:`legend_html`."""
+    return LEGEND_CSS.format(text=palette.text, line=palette.line)
+
+
 def view_layers(scene: Scene, shapes: dict[str, dict]) -> list[folium.FeatureGroup]:
-    """The layers a view draws on the base map: the online basemap when chosen, countries (with
-    the legend), one layer per selected alliance, Cuba's links, the outlines of what changed and
-    the selection outline. ``shapes`` maps ISO3 to a GeoJSON geometry.
+    """The layers a view draws on the base map, bottom to top: the online basemap when chosen,
+    the states, Cuba's links, Cuba itself (above its links, so all of it is a click target),
+    the small island states' markers, the alliance layers' chips, the outlines of what changed
+    and of the selection. ``shapes`` maps ISO3 to a GeoJSON geometry.
     """
-    legend_extra, changed = "", None
-    if scene.changes is not None and not scene.changes.empty:
-        main = main_change(scene.changes)
-        changed = changes_layer(main, shapes, scene.view.compare, CHANGES, CHANGE_COLOURS)
-        legend_extra = changes_legend(main, scene.view.compare, CHANGES, CHANGE_COLOURS)
-    groups = [_countries_layer(scene, shapes, legend_extra)]
-    groups += [_alliance_layer(scene, org_id) for org_id in scene.view.alliances
-               if org_id in set(scene.dots["org_id"])]
+    groups = [_countries_layer(scene, shapes)]
     if len(scene.links):
         groups.append(_links_layer(scene))
-    if changed is not None:
-        groups.append(changed)
+    groups.append(_cuba_layer(scene, shapes))
+    groups.append(_islands_layer(scene))
+    if len(scene.boxes):
+        groups.append(_chips_layer(scene))
+    if scene.changes is not None and not scene.changes.empty:
+        groups.append(changes_layer(main_change(scene.changes), shapes, scene.view.compare,
+                                    CHANGES, CHANGE_COLOURS))
     if scene.view.country in shapes:
         groups.append(_selection_layer(scene, shapes[scene.view.country]))
     if scene.view.basemap:
@@ -145,18 +158,13 @@ def view_layers(scene: Scene, shapes: dict[str, dict]) -> list[folium.FeatureGro
 
 def complete_map(countries: gpd.GeoDataFrame, scene: Scene, shapes: dict[str, dict],
                  assets: tuple[str, str]) -> folium.Map:
-    """One map with the view's layers and the layer control on it (for files and tests; the
-    dashboard sends the layers separately so the browser keeps its view)."""
+    """One map with the view's layers and a collapsed legend box on it (for files and tests;
+    the dashboard sends the layers separately so the browser keeps its view)."""
     m = base_map(countries, scene.palette, assets)
     for group in view_layers(scene, shapes):
         group.add_to(m)
-    layer_control().add_to(m)
+    Legend(legend_html(scene)).add_to(m)
     return m
-
-
-def layer_control() -> folium.LayerControl:
-    """The control listing the view's overlays: open, in the empty South Atlantic corner."""
-    return RememberingLayerControl(collapsed=False, position="bottomright")
 
 
 def shapes_of(countries: gpd.GeoDataFrame) -> dict[str, dict]:
@@ -167,38 +175,46 @@ def shapes_of(countries: gpd.GeoDataFrame) -> dict[str, dict]:
 
 
 def legend_html(scene: Scene) -> str:
-    """The legend's HTML: what every fill, dot and line on the map means (escaped)."""
+    """The legend's HTML: what every fill, marker, chip and line on the map means (escaped),
+    in compact sections that wrap under the map."""
+    palette, view = scene.palette, scene.view
     *classes, (cuba, cuba_label) = scene.legend
-    html = [f"<b>{escape(scene.legend_title)}</b>", '<div class="ramp">']
-    html += [f'<div><span style="background:{c}"></span>{escape(label)}</div>'
-             for c, label in classes]
-    html.append(f'<div><span style="background:{cuba}"></span>{escape(cuba_label)}</div></div>')
-    palette = scene.palette
-    html.append(f'<div><span class="line" style="background:{palette.land};'
-                f'border:1px solid {palette.land_line};height:9px"></span>'
-                "territories and neighbours (not in the atlas)</div>")
-    if scene.view.country:
-        html.append(f'<div><span class="line" style="background:{palette.highlight}"></span>'
-                    "bold outline: the selected country</div>")
-    orgs = [o for o in scene.view.alliances if o in set(scene.dots["org_id"])]
-    if orgs:
-        html.append('<b>Alliances (dots by the capital)</b><div class="grid">')
-        html += [f'<div><span class="dot" style="background:{scene.org_colours[o]};'
-                 f'border-color:{scene.org_colours[o]}"></span>{escape(o)}</div>' for o in orgs]
-        html.append('</div><div><span class="dot" style="border-color:#555"></span>'
-                    "hollow: associate, observer, suspended or inactive</div>")
+    sw = '<span class="sw" style="background:{}"></span>{}'.format
+    sections = [[f"<b>{escape(scene.legend_title)}:</b>",
+                 *(sw(c, escape(label)) for c, label in classes), sw(cuba, escape(cuba_label))]]
+    context = [sw(palette.land, "territories and neighbours (not in the atlas)"),
+               f'<span class="dot" style="background:{palette.ramp[-1]}"></span>'
+               "small state, drawn as a marker linked to its capital"]
+    if view.country:
+        context.append(f'<span class="line" style="background:{palette.highlight}"></span>'
+                       "selected country")
+    sections.append(context)
+    if len(scene.boxes):
+        used = dict.fromkeys(scene.chips.sort_values("slot")["org_id"])
+        sections.append(["<b>Alliance layers (one square each, in this order):</b>",
+                         *(f'<span class="chip" style="background:{scene.org_colours[o]};'
+                           f'border-color:{scene.org_colours[o]}"></span>{escape(o)}'
+                           for o in used),
+                         f'<span class="chip" style="background:{HOLLOW};border-color:{NEUTRAL}">'
+                         "</span>hollow: associate, observer, suspended or inactive"])
     if len(scene.links):
-        html.append("<b>Cuba's links: main activity</b><div class=\"grid wide\">")
         government = scene.links[scene.links["counterpart"] == "government"]
-        html += [f'<div><span class="line" style="background:{scene.activity_colours[a]}">'
-                 f"</span>{escape(ACTIVITIES[a])}</div>"
-                 for a in dict.fromkeys(government["activity"])]
+        links = ["<b>Cuba's links, by main activity (width: records):</b>",
+                 *(f'<span class="line" style="background:{scene.activity_colours[a]}">'
+                   f"</span>{escape(ACTIVITIES[a])}"
+                   for a in dict.fromkeys(government["activity"]))]
         if (scene.links["counterpart"] == "armed_opposition").any():
-            html.append(f'<div><span class="line" style="background:repeating-linear-gradient('
-                        f'90deg,{OPPOSITION} 0 6px,transparent 6px 10px)"></span>'
-                        "dashed: support to armed opposition (not counted as cooperation)</div>")
-        html.append("</div>")
-    return "".join(html)
+            links.append(f'<span class="line" style="background:repeating-linear-gradient('
+                         f'90deg,{OPPOSITION} 0 6px,transparent 6px 10px)"></span>'
+                         "dashed: support to armed opposition (not counted as cooperation)")
+        sections.append(links)
+    if scene.changes is not None and not scene.changes.empty:
+        sections.append([changes_legend(main_change(scene.changes), view.compare, CHANGES,
+                                        CHANGE_COLOURS)])
+    size = " large" if view.present else ""
+    return (f'<div class="atlas-legend{size}">'
+            + "".join(f"<section>{''.join(f'<span>{part}</span>' for part in parts)}</section>"
+                      for parts in sections) + "</div>")
 
 
 def _feature(geometry: dict, **properties) -> dict:
@@ -209,12 +225,11 @@ def _collection(features: list[dict]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _countries_layer(scene: Scene, shapes: dict[str, dict],
-                     legend_extra: str = "") -> folium.FeatureGroup:
-    """Filled states, a click target at the capital of each small island state, the legend."""
+def _countries_layer(scene: Scene, shapes: dict[str, dict]) -> folium.FeatureGroup:
+    """The states but Cuba, filled with their colour."""
     palette = scene.palette
     group = LeanFeatureGroup(name="Countries", control=False)
-    rows = scene.states
+    rows = scene.states[scene.states["iso3"] != "CUB"]
     fills = dict(zip(rows["iso3"], rows["fill"], strict=True))
     polygons = [_feature(shapes[iso3], iso3=iso3, kind="state", tooltip=tip)
                 for iso3, tip in zip(rows["iso3"], rows["tooltip"], strict=True)]
@@ -224,62 +239,94 @@ def _countries_layer(scene: Scene, shapes: dict[str, dict],
         highlight_function=lambda _: {"weight": 2.5, "color": palette.highlight},
         tooltip=LeanTooltip(fields=["tooltip"], labels=False, sticky=True),
     ).add_to(group)
-    small = rows[rows["small"]]
+    return group
+
+
+def _cuba_layer(scene: Scene, shapes: dict[str, dict]) -> folium.FeatureGroup:
+    """Cuba, drawn above its links so a click anywhere on it selects it."""
+    palette = scene.palette
+    row = scene.states.set_index("iso3").loc["CUB"]
+    group = LeanFeatureGroup(name="Cuba", control=False)
+    style = {"fillColor": row["fill"], "fillOpacity": 1, "color": palette.cuba_line,
+             "weight": 1}
+    LeanGeoJson(
+        _collection([_feature(shapes["CUB"], iso3="CUB", kind="state", tooltip=row["tooltip"])]),
+        name="Cuba", style_function=lambda _: style,
+        highlight_function=lambda _: {"weight": 2},
+        tooltip=LeanTooltip(fields=["tooltip"], labels=False, sticky=True),
+    ).add_to(group)
+    return group
+
+
+def _islands_layer(scene: Scene) -> folium.FeatureGroup:
+    """A filled marker in the state's colour for each small state, where
+    :func:`geo.view.scene.island_markers` puts it (the leader lines are in the base map)."""
+    palette = scene.palette
+    small = scene.states[scene.states["small"]]
+    styles = {iso3: {"fillColor": fill, "fillOpacity": 1, "fill": True, "color": palette.line,
+                     "weight": 1.5, "radius": MARKER_RADIUS}
+              for iso3, fill in zip(small["iso3"], small["fill"], strict=True)}
     targets = [_feature({"type": "Point", "coordinates": [lon, lat]}, iso3=iso3, kind="state",
                         tooltip=tip)
-               for iso3, lon, lat, tip in zip(small["iso3"], small["lon"], small["lat"],
-                                              small["tooltip"], strict=True)]
-    if targets:
-        LeanGeoJson(
-            _collection(targets), name="Small island states",
-            marker=folium.CircleMarker(radius=7),
-            style_function=lambda f: {**_country_style(f["properties"]["iso3"], fills, palette),
-                                      "weight": 1.5, "color": palette.line},
-            tooltip=LeanTooltip(fields=["tooltip"], labels=False),
-        ).add_to(group)
-    Legend(legend_html(scene) + legend_extra, large=scene.view.present).add_to(group)
+               for iso3, lon, lat, tip in zip(small["iso3"], small["marker_lon"],
+                                              small["marker_lat"], small["tooltip"], strict=True)]
+    group = LeanFeatureGroup(name="Small island states", control=False)
+    LeanGeoJson(
+        _collection(targets), name="Small island states",
+        marker=folium.CircleMarker(radius=MARKER_RADIUS, fill=True),
+        style_function=lambda f: styles[f["properties"]["iso3"]],
+        highlight_function=lambda _: {"weight": 2.5, "color": palette.highlight},
+        tooltip=LeanTooltip(fields=["tooltip"], labels=False),
+    ).add_to(group)
     return group
 
 
 def _country_style(iso3: str, fills: dict[str, str], palette: Palette) -> dict:
-    cuba = iso3 == "CUB"
-    return {"fillColor": fills[iso3], "fillOpacity": 0.92,
-            "color": palette.cuba_line if cuba else palette.line,
-            "weight": 2.2 if cuba else palette.line_weight}
+    return {"fillColor": fills[iso3], "fillOpacity": 0.92, "color": palette.line,
+            "weight": palette.line_weight}
 
 
-def _alliance_layer(scene: Scene, org_id: str) -> folium.FeatureGroup:
-    """One dot per country with a status in ``org_id``, in the alliance's fixed slot.
-
-    Dots are not clickable: at the regional zoom they would hide a neighbour's click target.
-    The dot's look (filled or hollow) and slot are in the layer's style switch, by ``iso3``.
-    """
-    dots = scene.dots[scene.dots["org_id"] == org_id]
-    colour = scene.org_colours[org_id]
-    styles = {iso3: {"html": _dot_html(colour, status), "iconAnchor": [4 - dx, 4 - dy]}
-              for iso3, dx, dy, status in zip(dots["iso3"], dots["dx"], dots["dy"],
-                                              dots["status"], strict=True)}
+def _chips_layer(scene: Scene) -> folium.FeatureGroup:
+    """The alliance layers: per state, a small box with one square per layer it has a status
+    in (filled: full member; hollow: any other status), in the layer's fixed place. Boxes are
+    laid out so none overlaps another or a marker; a moved box is linked to its state by a thin
+    line. Not clickable: they never hide a click target."""
+    boxes = scene.boxes
+    html = {iso3: "".join(
+        f'<i style="left:{1 + (slot % CHIP_COLUMNS) * (CHIP + 1)}px;'
+        f'top:{1 + (slot // CHIP_COLUMNS) * (CHIP + 1)}px;border-color:{colour};'
+        f'background:{colour if status == "member" else HOLLOW}"></i>'
+        for slot, colour, status in zip(chips["slot"], chips["colour"], chips["status"],
+                                        strict=True))
+        for iso3, chips in scene.chips.groupby("iso3")}
+    styles = {iso3: {"html": html[iso3], "iconSize": [int(w), int(h)],
+                     "iconAnchor": [int(w) // 2, int(h) // 2]}
+              for iso3, w, h in zip(boxes["iso3"], boxes["w"], boxes["h"], strict=True)}
     features = [_feature({"type": "Point", "coordinates": [lon, lat]}, iso3=iso3)
-                for iso3, lon, lat in zip(dots["iso3"], dots["lon"], dots["lat"],
+                for iso3, lon, lat in zip(boxes["iso3"], boxes["lon"], boxes["lat"],
                                           strict=True)]
-    group = LeanFeatureGroup(name=escape(org_id))
+    moved = boxes[boxes["moved"]]
+    leaders = [_feature({"type": "LineString", "coordinates": [[ax, ay], [lon, lat]]})
+               for ax, ay, lon, lat in zip(moved["anchor_lon"], moved["anchor_lat"],
+                                           moved["lon"], moved["lat"], strict=True)]
+    group = LeanFeatureGroup(name="Alliance layers", control=False)
+    if leaders:
+        leader = {"color": NEUTRAL, "weight": 1, "opacity": 0.7}
+        LeanGeoJson(_collection(leaders), interactive=False,
+                    style_function=lambda _: leader).add_to(group)
     LeanGeoJson(
-        _collection(features), name=escape(org_id),
-        marker=folium.Marker(icon=folium.DivIcon(class_name="atlas-dot", icon_size=(8, 8)),
+        _collection(features), name="Alliance layers",
+        marker=folium.Marker(icon=folium.DivIcon(class_name="atlas-chips"),
                              interactive=False, keyboard=False),
         style_function=lambda f: styles[f["properties"]["iso3"]],
     ).add_to(group)
     return group
 
 
-def _dot_html(colour: str, status: str) -> str:
-    fill = colour if status == "member" else HOLLOW
-    return f'<i style="background:{fill};border-color:{colour}"></i>'
-
-
 def _links_layer(scene: Scene) -> folium.FeatureGroup:
     """Curved lines from Havana to each partner: width by records, colour by main activity;
-    support to an armed opposition dashed, in its own colour."""
+    support to an armed opposition dashed, in its own colour. Not clickable, so they never hide
+    a state (its tooltip counts its records)."""
     links = scene.links
     keys = (links["iso3"] + ":" + links["counterpart"]).tolist()
     styles = {key: {"color": colour, "opacity": 0.85, "weight": weight, "lineCap": "round",
@@ -287,28 +334,30 @@ def _links_layer(scene: Scene) -> folium.FeatureGroup:
               for key, colour, weight, counterpart in zip(keys, links["colour"],
                                                           links["weight"],
                                                           links["counterpart"], strict=True)}
-    features = [_feature({"type": "LineString", "coordinates": line}, iso3=iso3, kind="state",
-                         link=key, tooltip=tip)
-                for key, iso3, line, tip in zip(keys, links["iso3"], links["line"],
-                                                links["tooltip"], strict=True)]
-    group = LeanFeatureGroup(name="Cuba's links")
+    features = [_feature({"type": "LineString", "coordinates": line}, iso3=iso3, link=key)
+                for key, iso3, line in zip(keys, links["iso3"], links["line"], strict=True)]
+    group = LeanFeatureGroup(name="Cuba's links", control=False)
     LeanGeoJson(
-        _collection(features), name="Cuba's links",
+        _collection(features), name="Cuba's links", interactive=False,
         style_function=lambda f: styles[f["properties"]["link"]],
-        highlight_function=lambda _: {"opacity": 1},
-        tooltip=LeanTooltip(fields=["tooltip"], labels=False, sticky=True),
     ).add_to(group)
     return group
 
 
 def _selection_layer(scene: Scene, geometry: dict) -> folium.FeatureGroup:
-    """A bold outline around the selected country (not clickable, so it never hides it)."""
+    """A bold outline around the selected country, and around its marker for a small island
+    state (not clickable, so it never hides it)."""
     group = LeanFeatureGroup(name="Selected country", control=False)
+    outline = {"fill": False, "color": scene.palette.highlight, "weight": 4, "opacity": 1}
+    features = [_feature(geometry, iso3=scene.view.country)]
+    row = scene.states.set_index("iso3").loc[scene.view.country]
+    if row["small"]:
+        features.append(_feature({"type": "Point", "coordinates": [row["marker_lon"],
+                                                                  row["marker_lat"]]},
+                                 iso3=scene.view.country))
     LeanGeoJson(
-        _collection([_feature(geometry, iso3=scene.view.country)]),
-        style_function=lambda _: {"fill": False, "color": scene.palette.highlight,
-                                  "weight": 4, "opacity": 1},
-        interactive=False,
+        _collection(features), style_function=lambda _: outline, interactive=False,
+        marker=folium.CircleMarker(radius=MARKER_RADIUS + 3, fill=False),
     ).add_to(group)
     return group
 
@@ -334,6 +383,6 @@ def changes_legend(main_change: dict[str, str], since: int, labels: dict[str, st
                    colours: dict[str, str]) -> str:
     """Legend rows for the change outlines drawn (escaped HTML)."""
     kinds = [k for k in labels if k in set(main_change.values())]
-    rows = "".join(f'<div><span class="line" style="background:{colours[k]}"></span>'
-                   f"{escape(labels[k])}</div>" for k in kinds)
-    return f"<b>Changed since {since} (dashed outlines)</b>{rows}" if kinds else ""
+    rows = "".join(f'<span><span class="line" style="background:{colours[k]}"></span>'
+                   f"{escape(labels[k])}</span>" for k in kinds)
+    return f"<b>Changed since {since} (dashed outlines):</b>{rows}" if kinds else ""

@@ -40,6 +40,11 @@ class Palette:
         """The fill for a count (0, 1, ..., 5 or more)."""
         return self.ramp[min(max(int(count), 0), len(self.ramp) - 1)]
 
+    def status_colour(self, status: str | None) -> str:
+        """The fill for a membership status (:data:`STATUS_COLOURS`); not a member: the
+        palette's zero class."""
+        return STATUS_COLOURS.get(status or "", self.ramp[0])
+
 
 PALETTE = {
     # ColorBrewer YlGnBu behind a near-white zero class; a deep red (RdBu) for Cuba.
@@ -64,11 +69,12 @@ def qualitative(ids: list[str] | tuple[str, ...]) -> dict[str, str]:
     return dict(zip(ids, QUALITATIVE, strict=False))
 
 
-# Membership statuses (timelines and the matrix): ColorBrewer blues for full and associate
-# membership, grey for observers, Dark2 orange, brown and magenta for suspended, inactive and
-# disputed.
-STATUS_COLOURS = {"member": "#2c7fb8", "associate": "#7fcdbb", "observer": "#bdbdbd",
-                  "suspended": "#d95f02", "inactive": "#8c6d31", "disputed": "#e7298a"}
+# Membership statuses (the map's focal-alliance mode, the matrix, the timelines), categorical and
+# colour-blind safe (Okabe-Ito): blue, sky blue, yellow, orange, grey, reddish purple; "not a
+# member" takes the palette's zero class (near white).
+STATUS_COLOURS = {"member": "#0072B2", "associate": "#56B4E9", "observer": "#F0E442",
+                  "suspended": "#E69F00", "inactive": "#999999", "disputed": "#CC79A7"}
+NOT_MEMBER = "not a member"
 # Cuban support to an armed opposition (never counted as cooperation with the government).
 OPPOSITION = "#b2182b"
 # What changed (Okabe-Ito): green, vermillion, orange, sky blue, blue, reddish purple.

@@ -11,37 +11,59 @@ from collections import Counter
 from dataclasses import dataclass
 from html import escape
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
 from geo.data.atlas import CUBA, Atlas
-from geo.data.vocab import ACTIVITIES, EVIDENCE
+from geo.data.vocab import ACTIVITIES, EVIDENCE, STATUSES
 from geo.view.changes import changes
-from geo.view.colours import CLASSES, OPPOSITION, PALETTE, Palette, qualitative
+from geo.view.colours import (
+    CLASSES,
+    NOT_MEMBER,
+    OPPOSITION,
+    PALETTE,
+    STATUS_COLOURS,
+    Palette,
+    qualitative,
+)
 from geo.view.state import MODES, View
 
 LEGEND_TITLES = {
-    "alliances": "Selected alliances the country is a full member of",
+    "alliances": "Membership status in {focus}",
     "cooperation": "Cuban cooperation records active in the year",
-    "shared": "Selected alliances shared with Cuba (full members)",
+    "shared": "Alliances shared with Cuba (full members)",
 }
-SMALL_ISLAND_AREA = 0.2  # square degrees: below this a state gets a click target at its capital
-DOT_COLUMNS = 6
-DOT_SPACING = 9  # pixels between the centres of two alliance dots
+SMALL_ISLAND_AREA = 0.2  # square degrees: a small state under this is an Eastern Caribbean island
 LINK_POINTS = 24
+
+# Marks are laid out in screen pixels at LAYOUT_ZOOM, the smallest zoom the region opens at
+# (a 1280x720 screen): at any larger zoom they only move further apart.
+LAYOUT_ZOOM = 2.75
+MARKER_RADIUS = 6  # small state markers: filled, in the state's colour
+MIN_TARGET = 4  # pixels: a shape holding no disc this wide gets a marker
+ISLAND_COLUMN = (-52.5, 25.5)  # (lon, lat) of the first island marker, in the open Atlantic
+ISLAND_STEP = 15  # pixels between two island markers (north to south) at LAYOUT_ZOOM
+CHIP = 6  # an alliance layer's mark: a square of CHIP pixels in the state's box of chips
+CHIP_COLUMNS = 4
+CHIP_RINGS = range(0, 100, 6)  # how far (px) a box of chips may move off its anchor
 
 
 @dataclass(frozen=True)
 class Scene:
     """Everything drawn for one view.
 
-    ``states``: one row per CELAC state (``iso3, name, value, fill, tooltip, small`` and
-    ``opposed``, the records of Cuban support to an armed opposition there, never counted in
-    ``value``);
-    ``dots``: one row per (state, selected alliance) with a status that year;
-    ``links``: one row per partner with cooperation (``n, activity, colour, weight, line``);
-    ``records`` and ``statuses``: the filtered rows behind it all, with their sources;
+    ``states``: one row per CELAC state (``iso3, name, value, status, fill, tooltip, small``,
+    ``opposed``: the records of Cuban support to an armed opposition there, never counted in
+    ``value``; small states also have ``marker_lon, marker_lat``, where their marker is drawn);
+    ``chips``: one row per (state, alliance layer) with a status that year (``slot``: the
+    layer's place in the state's box); ``boxes``: where each state's box of chips is drawn
+    (``lon, lat``, its size in pixels ``w, h`` and the ``anchor`` it is linked to when moved);
+    ``links``: one row per partner with cooperation (``n, activity, colour, weight, line``;
+    none when the view hides Cuba's links);
+    ``records`` and ``statuses``: the rows behind it all (statuses in every organisation),
+    with their sources;
     ``changes``: what changed since the comparison year (:func:`geo.view.changes.changes`), or
     None when the view compares nothing.
     """
@@ -51,7 +73,8 @@ class Scene:
     states: pd.DataFrame
     legend_title: str
     legend: tuple[tuple[str, str], ...]
-    dots: pd.DataFrame
+    chips: pd.DataFrame
+    boxes: pd.DataFrame
     links: pd.DataFrame
     records: pd.DataFrame
     statuses: pd.DataFrame
@@ -62,7 +85,8 @@ class Scene:
 
 
 def build_scene(atlas: Atlas, view: View) -> Scene:
-    """The scene for ``view``: colours by mode, alliance dots, Cuba's links, tooltips.
+    """The scene for ``view``: colours by mode, small island markers, the alliance layers'
+    chips, Cuba's links, tooltips.
 
     Built from plain arrays and dicts rather than per-country pandas groups, so a view costs a
     few milliseconds (it runs on every filter change the page has not seen yet).
@@ -70,9 +94,9 @@ def build_scene(atlas: Atlas, view: View) -> Scene:
     palette = PALETTE[view.palette]
     states = atlas.countries[atlas.countries["kind"] == "state"]
     statuses = atlas.statuses(view.year)
-    statuses = statuses[statuses["org_id"].isin(view.alliances)]
     records = atlas.cooperation(year=view.year, activities=view.activities,
                                 evidence=view.evidence)
+    focal = statuses[statuses["org_id"] == view.focus].set_index("iso3")["status"]
     value = _values(atlas, view, statuses, records).reindex(states["iso3"], fill_value=0)
     orgs = sorted(atlas.organisations["org_id"])
     org_colours = qualitative(orgs)
@@ -81,22 +105,28 @@ def build_scene(atlas: Atlas, view: View) -> Scene:
         "iso3": states["iso3"].to_numpy(),
         "name": states["name_en"].to_numpy(),
         "value": value.to_numpy(),
-        "small": shapely.area(states.geometry.to_numpy()) < SMALL_ISLAND_AREA,
+        "status": focal.reindex(states["iso3"]).fillna("").to_numpy(),
         "lon": states["capital_lon"].to_numpy(),
         "lat": states["capital_lat"].to_numpy(),
     })
-    countries["fill"] = [palette.cuba if iso3 == CUBA else palette.class_colour(v)
-                         for iso3, v in zip(countries["iso3"], countries["value"], strict=True)]
+    islands = island_markers(atlas.countries).set_index("iso3")
+    countries["small"] = countries["iso3"].isin(islands.index)
+    countries = countries.join(islands[["marker_lon", "marker_lat"]], on="iso3")
+    countries["fill"] = [_fill(view, palette, iso3, v, status) for iso3, v, status in zip(
+        countries["iso3"], countries["value"], countries["status"], strict=True)]
     opposed = records[records["counterpart"] == "armed_opposition"].groupby("iso3").size()
     countries["opposed"] = opposed.reindex(countries["iso3"], fill_value=0).to_numpy()
     countries["tooltip"] = tooltips(countries, statuses, records, view)
     cuba = countries.loc[countries["iso3"] == CUBA, ["lon", "lat"]].iloc[0]
     havana = (float(cuba["lon"]), float(cuba["lat"]))
+    chips = _chips(countries, statuses, view, org_colours)
     return Scene(
         view=view, palette=palette, states=countries,
-        legend_title=LEGEND_TITLES[view.mode], legend=_legend(view, palette),
-        dots=_dots(countries, statuses, org_colours, orgs),
-        links=_links(countries, records, activity_colours, havana),
+        legend_title=LEGEND_TITLES[view.mode].format(focus=view.focus),
+        legend=_legend(view, palette),
+        chips=chips, boxes=_boxes(states, countries, chips),
+        links=_links(countries, records, activity_colours, havana) if view.links
+        else _links(countries, records.iloc[:0], activity_colours, havana),
         records=records, statuses=statuses, org_colours=org_colours,
         activity_colours=activity_colours, havana=havana,
         changes=_changes(atlas, view),
@@ -107,31 +137,43 @@ def _changes(atlas: Atlas, view: View) -> pd.DataFrame | None:
     """What changed between the comparison year and the year shown (None: no comparison)."""
     if view.compare is None or view.compare == view.year:
         return None
-    return changes(atlas, view.compare, view.year, view.alliances, view.activities,
-                   view.evidence)
+    return changes(atlas, view.compare, view.year, sorted(atlas.organisations["org_id"]),
+                   view.activities, view.evidence)
 
 
 def _values(atlas: Atlas, view: View, statuses: pd.DataFrame,
             records: pd.DataFrame) -> pd.Series:
-    """Per country, the count the colour mode draws."""
+    """Per country, the count the colour mode draws (alliance mode: 1 for a full member of the
+    focal organisation, else 0; its colour is the status itself)."""
     if view.mode == "alliances":
-        return statuses[statuses["status"] == "member"].groupby("iso3").size()
+        members = statuses[(statuses["org_id"] == view.focus) & (statuses["status"] == "member")]
+        return members.groupby("iso3").size()
     if view.mode == "cooperation":  # cooperation with governments; support to rebels apart
         return records[records["counterpart"] == "government"].groupby("iso3").size()
-    return atlas.shared_with_cuba(view.year, view.alliances)
+    return atlas.shared_with_cuba(view.year)
+
+
+def _fill(view: View, palette: Palette, iso3: str, value: int, status: str) -> str:
+    if iso3 == CUBA:
+        return palette.cuba
+    if view.mode == "alliances":
+        return palette.status_colour(status)
+    return palette.class_colour(value)
 
 
 def _legend(view: View, palette: Palette) -> tuple[tuple[str, str], ...]:
-    """(colour, label) for every class the mode can produce, then Cuba."""
-    classes = len(CLASSES) if view.mode == "cooperation" else min(len(view.alliances) + 1,
-                                                                  len(CLASSES))
-    entries = [(palette.ramp[i], CLASSES[i]) for i in range(classes)]
+    """(colour, label) for every class or status the mode can produce, then Cuba."""
+    if view.mode == "alliances":
+        entries = [(STATUS_COLOURS[s], s) for s in STATUSES]
+        entries.append((palette.status_colour(None), NOT_MEMBER))
+    else:
+        entries = [(palette.ramp[i], CLASSES[i]) for i in range(len(CLASSES))]
     return (*entries, (palette.cuba, "Cuba"))
 
 
 def tooltips(countries: pd.DataFrame, statuses: pd.DataFrame, records: pd.DataFrame,
               view: View) -> list[str]:
-    """Escaped HTML per country: name, statuses in the selected alliances, record count.
+    """Escaped HTML per country: name, statuses in every organisation, record count.
 
     Statuses are listed in the order they first appear in ``statuses``, alliances sorted.
     """
@@ -146,7 +188,7 @@ def tooltips(countries: pd.DataFrame, statuses: pd.DataFrame, records: pd.DataFr
         rows = by_country.get(iso3)
         lines = [f"<b>{escape(name)}</b> · {view.year}"]
         if rows is None:
-            lines.append("No membership in the selected alliances")
+            lines.append("No membership in any organisation")
         else:
             lines += [f"{escape(status.capitalize())}: {', '.join(escape(o) for o in sorted(orgs))}"
                       for status, orgs in rows.items()]
@@ -158,24 +200,149 @@ def tooltips(countries: pd.DataFrame, statuses: pd.DataFrame, records: pd.DataFr
     return tips
 
 
-def _dots(countries: pd.DataFrame, statuses: pd.DataFrame, org_colours: dict[str, str],
-           org_order: list[str]) -> pd.DataFrame:
-    """One dot per (state, alliance), in a fixed slot per alliance around the capital."""
-    row_of = {iso3: i for i, iso3 in enumerate(countries["iso3"])}
-    keep = statuses["iso3"].isin(row_of).to_numpy()
-    iso3, org = statuses["iso3"].array[keep], statuses["org_id"].array[keep]
-    at = np.array([row_of[i] for i in iso3], dtype=np.int64)
-    position = {o: i for i, o in enumerate(org_order)}
-    slot = np.array([position[o] for o in org], dtype=np.int64)
-    rows = -(-len(org_order) // DOT_COLUMNS)
+def _px(lon, lat) -> np.ndarray:
+    """Web Mercator pixels at :data:`LAYOUT_ZOOM` of (lon, lat) arrays, as columns x, y."""
+    size = 256 * 2**LAYOUT_ZOOM
+    lat = np.radians(np.asarray(lat, dtype=float))
+    x = (np.asarray(lon, dtype=float) + 180) / 360 * size
+    y = (1 - np.log(np.tan(np.pi / 4 + lat / 2)) / np.pi) / 2 * size
+    return np.column_stack([x, y])
+
+
+def _lonlat(xy: np.ndarray) -> np.ndarray:
+    """The inverse of :func:`_px`: (lon, lat) columns, rounded to 1e-3 degree."""
+    size = 256 * 2**LAYOUT_ZOOM
+    lon = xy[:, 0] / size * 360 - 180
+    lat = np.degrees(2 * np.arctan(np.exp(np.pi * (1 - 2 * xy[:, 1] / size))) - np.pi / 2)
+    return np.round(np.column_stack([lon, lat]), 3)
+
+
+def island_markers(countries: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Where each small state's marker is drawn (``iso3, lon, lat`` of the capital,
+    ``marker_lon, marker_lat``): a state whose shape holds no disc of :data:`MIN_TARGET` pixels
+    at the opening zoom gets a filled marker, so it can be seen and clicked. The islands of the
+    Eastern Caribbean (under :data:`SMALL_ISLAND_AREA`) stand in one column in the open
+    Atlantic, north to south in the order of the islands, like an inset; every other small state
+    gets the nearest spot where its marker covers no other land and no other marker. Each marker
+    is linked to its capital by a leader line. Depends only on the geography (computed once)."""
+    key = (tuple(countries["iso3"]), tuple(np.round(countries.total_bounds, 6)))
+    if key not in _MARKERS:
+        _MARKERS[key] = _place_markers(countries)
+    return _MARKERS[key]
+
+
+_MARKERS: dict[tuple, pd.DataFrame] = {}
+
+
+def _place_markers(countries: gpd.GeoDataFrame) -> pd.DataFrame:
+    def pixels(geometry):
+        return shapely.transform(geometry, lambda xy: _px(xy[:, 0], xy[:, 1]))
+
+    land = {iso3: pixels(g) for iso3, g in zip(countries["iso3"], countries.geometry,
+                                                strict=True)}
+    states = countries[(countries["kind"] == "state") & (countries["iso3"] != CUBA)]
+    inner = {iso3: land[iso3].buffer(-MIN_TARGET).is_empty for iso3 in states["iso3"]}
+    small = states[[inner[i] for i in states["iso3"]]]
+    column = small[shapely.area(small.geometry.to_numpy()) < SMALL_ISLAND_AREA]
+    column = column.sort_values("capital_lat", ascending=False)
+    first = _px([ISLAND_COLUMN[0]], [ISLAND_COLUMN[1]])[0]
+    placed = {iso3: first + np.array([0, i * ISLAND_STEP]) for i, iso3 in enumerate(column["iso3"])}
+    rest = small[~small["iso3"].isin(placed)].sort_values("iso3")
+    for iso3, lon, lat in zip(rest["iso3"], rest["capital_lon"], rest["capital_lat"],
+                              strict=True):
+        others = shapely.union_all([g for i, g in land.items() if i != iso3])
+        shapely.prepare(others)
+        placed[iso3] = _free_marker_spot(_px([lon], [lat])[0], others, list(placed.values()))
+    order = [*column["iso3"], *rest["iso3"]]
+    rows = states.set_index("iso3").loc[order]
+    where = _lonlat(np.array([placed[i] for i in order])) if order else np.empty((0, 2))
+    return pd.DataFrame({"iso3": order, "lon": rows["capital_lon"].to_numpy(),
+                         "lat": rows["capital_lat"].to_numpy(),
+                         "marker_lon": where[:, 0], "marker_lat": where[:, 1]})
+
+
+def _free_marker_spot(anchor: np.ndarray, others, taken: list[np.ndarray]) -> np.ndarray:
+    """The spot nearest ``anchor`` (on rings around it) where a marker covers no land in
+    ``others`` and keeps clear of the markers ``taken``."""
+    clear = MARKER_RADIUS + 2
+    for radius in range(0, 120, 2):
+        for k in range(max(1, radius)):
+            angle = 2 * np.pi * k / max(1, radius)
+            spot = anchor + radius * np.array([np.cos(angle), np.sin(angle)])
+            if (all(np.hypot(*(spot - t)) >= 2 * clear for t in taken)
+                    and not others.intersects(shapely.Point(spot).buffer(clear))):
+                return spot
+    return anchor
+
+
+def _chips(countries: pd.DataFrame, statuses: pd.DataFrame, view: View,
+           org_colours: dict[str, str]) -> pd.DataFrame:
+    """One chip per (state, alliance layer) with a status that year, in the layer's slot."""
+    slot = {o: i for i, o in enumerate(view.alliances)}
+    rows = statuses[statuses["org_id"].isin(slot) & statuses["iso3"].isin(countries["iso3"])]
     return pd.DataFrame({
-        "iso3": iso3, "org_id": org, "status": statuses["status"].array[keep],
-        "name": countries["name"].array[at], "lon": countries["lon"].to_numpy()[at],
-        "lat": countries["lat"].to_numpy()[at],
-        "dx": ((slot % DOT_COLUMNS) - (DOT_COLUMNS - 1) / 2) * DOT_SPACING,
-        "dy": ((slot // DOT_COLUMNS) - (rows - 1) / 2) * DOT_SPACING + 2 * DOT_SPACING,
-        "colour": pd.array([org_colours[o] for o in org], dtype=org.dtype),
+        "iso3": rows["iso3"].to_numpy(), "org_id": rows["org_id"].to_numpy(),
+        "status": rows["status"].to_numpy(),
+        "slot": np.array([slot[o] for o in rows["org_id"]], dtype=np.int64),
+        "colour": [org_colours[o] for o in rows["org_id"]],
     })
+
+
+def chip_box(layers: int) -> tuple[int, int]:
+    """Width and height in pixels of a box holding ``layers`` chips (CHIP_COLUMNS a row)."""
+    columns, rows = min(layers, CHIP_COLUMNS), -(-layers // CHIP_COLUMNS)
+    return columns * (CHIP + 1) + 1, rows * (CHIP + 1) + 1
+
+
+def _boxes(states: gpd.GeoDataFrame, countries: pd.DataFrame,
+           chips: pd.DataFrame) -> pd.DataFrame:
+    """Where each state's box of chips goes: beside its marker for a small island state, on a
+    point inside its shape otherwise, moved (and then linked to that point) when it would
+    overlap a marker or another box. Laid out in pixels at :data:`LAYOUT_ZOOM`, smallest
+    states first, so no two marks overlap at the opening zoom or closer."""
+    columns = ["iso3", "lon", "lat", "anchor_lon", "anchor_lat", "w", "h", "moved"]
+    if chips.empty:
+        return pd.DataFrame(columns=columns)
+    w, h = chip_box(int(chips["slot"].max()) + 1)
+    rows = countries.set_index("iso3")
+    islands = rows[rows["small"]]
+    markers = _px(islands["marker_lon"], islands["marker_lat"])
+    taken = [(x - MARKER_RADIUS - 1, y - MARKER_RADIUS - 1, x + MARKER_RADIUS + 1,
+              y + MARKER_RADIUS + 1) for x, y in markers]
+    shapes = states.set_index("iso3").geometry
+    order = sorted(set(chips["iso3"]), key=lambda i: (not rows.at[i, "small"],
+                                                      shapes[i].area, i))
+    placed = []
+    for iso3 in order:
+        if rows.at[iso3, "small"]:
+            x, y = _px([rows.at[iso3, "marker_lon"]], [rows.at[iso3, "marker_lat"]])[0]
+            anchor = (x + MARKER_RADIUS + 3 + w / 2, y)
+        else:
+            part = max(getattr(shapes[iso3], "geoms", [shapes[iso3]]), key=lambda g: g.area)
+            inner = part.centroid if part.contains(part.centroid) else part.point_on_surface()
+            anchor = tuple(_px([inner.x], [inner.y])[0])
+        x, y = _free_spot(anchor, w, h, taken)
+        taken.append((x - w / 2 - 1, y - h / 2 - 1, x + w / 2 + 1, y + h / 2 + 1))
+        placed.append((iso3, x, y, *anchor, (x, y) != anchor))
+    frame = pd.DataFrame(placed, columns=["iso3", "x", "y", "ax", "ay", "moved"])
+    centre = _lonlat(frame[["x", "y"]].to_numpy())
+    anchor = _lonlat(frame[["ax", "ay"]].to_numpy())
+    return pd.DataFrame({"iso3": frame["iso3"], "lon": centre[:, 0], "lat": centre[:, 1],
+                         "anchor_lon": anchor[:, 0], "anchor_lat": anchor[:, 1],
+                         "w": w, "h": h, "moved": frame["moved"]}, columns=columns)
+
+
+def _free_spot(anchor: tuple[float, float], w: int, h: int,
+               taken: list[tuple[float, float, float, float]]) -> tuple[float, float]:
+    """The first centre on rings around ``anchor`` where a w x h box overlaps nothing taken."""
+    for radius in CHIP_RINGS:
+        for k in range(max(1, radius)):
+            angle = 2 * np.pi * k / max(1, radius)
+            x, y = anchor[0] + radius * np.cos(angle), anchor[1] + radius * np.sin(angle)
+            if not any(x - w / 2 < right and left < x + w / 2 and y - h / 2 < bottom
+                       and top < y + h / 2 for left, top, right, bottom in taken):
+                return float(x), float(y)
+    return anchor
 
 
 def _links(countries: pd.DataFrame, records: pd.DataFrame, activity_colours: dict[str, str],
@@ -201,17 +368,13 @@ def _links(countries: pd.DataFrame, records: pd.DataFrame, activity_colours: dic
         top = min(counts, key=lambda a: (-counts[a], order[a]))
         name, lon, lat = where[iso3]
         opposed = counterpart == "armed_opposition"
-        what = ("support to armed opposition" if opposed
-                else f"mostly {ACTIVITIES[top].lower()}")
         rows.append({
             "iso3": iso3, "name": name, "n": n, "activity": top, "counterpart": counterpart,
             "colour": OPPOSITION if opposed else activity_colours[top],
             "weight": 2 + 1.5 * min(n, 6),
             "line": _curve(havana, (lon, lat), bow=-0.2 if opposed else 0.2),
-            "tooltip": f"<b>Cuba → {escape(name)}</b><br>{n} record(s); {escape(what)}",
         })
-    columns = ["iso3", "name", "n", "activity", "counterpart", "colour", "weight", "line",
-               "tooltip"]
+    columns = ["iso3", "name", "n", "activity", "counterpart", "colour", "weight", "line"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -228,13 +391,25 @@ def _curve(start: tuple[float, float], end: tuple[float, float],
 
 def describe(view: View, atlas: Atlas) -> str:
     """The active filters in words, for titles, slides and exports."""
-    orgs = sorted(atlas.organisations["org_id"])
-    parts = [MODES[view.mode], f"as of 1 July {view.year}"]
-    parts.append("all alliances" if list(view.alliances) == orgs
-                 else "alliances: " + (", ".join(view.alliances) or "none"))
+    mode = (f"Membership status in {view.focus}" if view.mode == "alliances"
+            else MODES[view.mode])
+    parts = [mode, f"as of 1 July {view.year}"]
+    if view.alliances:
+        parts.append("alliance layers: " + ", ".join(view.alliances))
     parts.append("all activities" if len(view.activities) == len(ACTIVITIES)
                  else "activities: " + (", ".join(ACTIVITIES[a].lower() for a in view.activities)
                                         or "none"))
     parts.append("all evidence grades" if len(view.evidence) == len(EVIDENCE)
                  else "evidence: " + (", ".join(view.evidence) or "none"))
     return "; ".join(parts)
+
+
+def membership_matrix(atlas: Atlas, year: int) -> pd.DataFrame:
+    """States x organisations on 1 July of ``year``: one row per CELAC state (``country``,
+    ``iso3``), one column per organisation holding the status ('' when not a member)."""
+    states = atlas.countries[atlas.countries["kind"] == "state"].sort_values("name_en")
+    statuses = atlas.statuses(year).pivot(index="iso3", columns="org_id", values="status")
+    orgs = sorted(atlas.organisations["org_id"])
+    table = statuses.reindex(index=states["iso3"], columns=orgs).fillna("")
+    table.insert(0, "country", states["name_en"].to_numpy())
+    return table.reset_index(names="iso3")[["country", "iso3", *orgs]]

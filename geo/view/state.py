@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from geo.data.vocab import ACTIVITIES, EVIDENCE
 
 MODES: dict[str, str] = {
-    "alliances": "Membership in the selected alliances",
+    "alliances": "Membership status in one alliance",
     "cooperation": "Intensity of Cuban cooperation",
     "shared": "Alliances shared with Cuba",
 }
@@ -22,16 +22,21 @@ PALETTES: dict[str, str] = {
     "contrast": "High contrast",
 }
 LIST_FIELDS = ("alliances", "activities", "evidence")
-FLAG_FIELDS = ("present", "all_records", "basemap")
+FLAG_FIELDS = ("present", "all_records", "basemap", "links")
 MAX_STOPS = 12
 
 
 @dataclass(frozen=True)
 class View:
-    """What the user chose. Lists are tuples in a fixed (vocabulary) order."""
+    """What the user chose. Lists are tuples in a fixed (vocabulary) order.
+
+    ``focus`` is the focal organisation (alliance mode colours each state by its status in it);
+    ``alliances`` are the alliance layers drawn on the map; ``links`` draws Cuba's links.
+    """
 
     year: int
     alliances: tuple[str, ...]
+    focus: str = ""
     activities: tuple[str, ...] = tuple(ACTIVITIES)
     evidence: tuple[str, ...] = tuple(EVIDENCE)
     mode: str = "cooperation"
@@ -42,11 +47,14 @@ class View:
     all_records: bool = False
     basemap: bool = False
     stops: tuple[int, ...] = ()
+    links: bool = True
 
     @classmethod
-    def default(cls, year: int, alliances: Iterable[str], stops: Iterable[int] = ()) -> View:
-        """The first view: the latest year, every alliance, activity and evidence grade."""
-        return cls(year=year, alliances=tuple(alliances), stops=tuple(stops))
+    def default(cls, year: int, organisations: Iterable[str], stops: Iterable[int] = ()) -> View:
+        """The first view: the latest year, every activity and evidence grade, no alliance layer,
+        the first organisation (in id order) in focus."""
+        return cls(year=year, alliances=(), focus=min(organisations, default=""),
+                   stops=tuple(stops))
 
     def to_query_params(self, default: View | None = None) -> dict[str, str | list[str]]:
         """Query parameters for the fields that differ from ``default`` (all when None)."""
@@ -74,8 +82,9 @@ class View:
 
         ``params`` maps names to a string or a list of strings (repeated parameters).
         """
-        choices = {"alliances": tuple(alliances), "activities": tuple(ACTIVITIES),
-                   "evidence": tuple(EVIDENCE), "mode": tuple(MODES),
+        choices = {"alliances": tuple(alliances), "focus": tuple(alliances),
+                   "activities": tuple(ACTIVITIES), "evidence": tuple(EVIDENCE),
+                   "mode": tuple(MODES),
                    "palette": tuple(PALETTES), "country": tuple(countries)}
         known = {f.name for f in fields(cls)}
         unknown = [_shown(name) for name in params if name not in known]
