@@ -53,10 +53,12 @@ def infos(app: AppTest) -> list[str]:
 
 def test_first_load_shows_the_latest_year_and_invites_a_click(mini):
     app = start()
-    assert app.header[0].value == "Alliance Atlas"
+    assert app.subheader[0].value == "Alliance Atlas · 2026"
     assert app.slider(key="year").value == mini.last_year == 2026
     assert app.selectbox(key="country").value is None
-    assert app.multiselect(key="alliances").value == ["ALBA", "CELAC", "MERCOSUR"]
+    assert app.multiselect(key="alliances").value == []  # no alliance layer yet
+    assert app.selectbox(key="focus").value == "ALBA"  # the first organisation
+    assert app.toggle(key="links").value is True
     assert app.multiselect(key="activities").value == list(ACTIVITIES)
     assert not app.warning
     assert infos(app) == ["Click a country on the map, or search for one in the sidebar, to "
@@ -69,7 +71,9 @@ def test_the_page_opens_on_the_repository_data(monkeypatch):
     atlas = load_atlas()
     app = start()
     assert app.slider(key="year").value == atlas.last_year
-    assert sorted(app.multiselect(key="alliances").value) == sorted(atlas.organisations["org_id"])
+    assert app.multiselect(key="alliances").options == [
+        o.replace("_", " ") for o in sorted(atlas.organisations["org_id"])]
+    assert app.selectbox(key="focus").value == "ALBA"
     assert not app.warning  # the curated data are clean
 
 
@@ -77,7 +81,7 @@ def test_choosing_a_country_shows_its_record():
     app = start()
     app.selectbox(key="country").set_value("VEN").run()
     assert not app.exception
-    assert app.subheader[0].value == "Venezuela"
+    assert app.subheader[1].value == "Venezuela"
     text = markdown(app)
     assert "In 2026: member of ALBA, CELAC; suspended in MERCOSUR." in text
     assert "Cuban cooperation in 2026, filtered (2)" in text
@@ -96,14 +100,12 @@ def test_moving_the_year_changes_the_record_and_keeps_the_country():
 
 def test_filters_that_match_nothing_say_so():
     app = start(country="NIC")
-    rerun(app, alliances=[], activities=[])
-    assert "No alliance selected: choose at least one in the sidebar to see memberships." \
-        in infos(app)
+    rerun(app, activities=[])
     assert "No activity or evidence grade selected, so no cooperation record can match." \
         in infos(app)
     assert any(i.startswith("No record matches the filters in 2026;") for i in infos(app))
     rerun(app, alliances=["CELAC"], activities=["peacekeeping"], year=1990)
-    assert "None of the selected alliances had members on 1 July 1990." in infos(app)
+    assert "None of the alliance layers had members on 1 July 1990." in infos(app)
     assert "No Cuban cooperation record matches these filters in 1990." in infos(app)
 
 
@@ -117,12 +119,15 @@ def test_show_all_records_lists_every_year():
 
 
 def test_the_url_sets_the_view_and_bad_values_fall_back_with_a_notice():
-    app = start(year="1983", mode="shared", alliances=["ALBA", "MERCOSUR"], country="GRD")
+    app = start(year="1983", mode="shared", alliances=["ALBA", "MERCOSUR"], country="GRD",
+                focus="MERCOSUR", links="0")
     assert app.slider(key="year").value == 1983
     assert app.session_state["mode"] == "shared"
     assert app.multiselect(key="alliances").value == ["ALBA", "MERCOSUR"]
-    assert app.subheader[0].value == "Grenada"
-    app = start(year="3000", mode="<script>", country="XXX", junk="1")
+    assert app.selectbox(key="focus").value == "MERCOSUR"
+    assert app.toggle(key="links").value is False
+    assert app.subheader[1].value == "Grenada"
+    app = start(year="3000", mode="<script>", country="XXX", junk="1", focus="NATO")
     assert app.slider(key="year").value == 2026
     assert app.session_state["mode"] == "cooperation"
     assert app.selectbox(key="country").value is None
@@ -130,6 +135,8 @@ def test_the_url_sets_the_view_and_bad_values_fall_back_with_a_notice():
     assert "'year': expected a year from 1959 to 2026; using the default." in notices
     assert "'mode': unknown value '<script>'; using the default." in notices
     assert "Unknown parameter 'junk' ignored." in notices
+    assert "'focus': unknown value 'NATO'; using the default." in notices
+    assert app.selectbox(key="focus").value == "ALBA"
 
 
 def test_link_notices_are_plain_text_and_short(mini):
@@ -151,6 +158,12 @@ def test_the_view_is_written_back_to_the_url():
     app.selectbox(key="country").set_value("VEN").run()
     assert (app.query_params["year"], app.query_params["country"]) == ("1962", "VEN")
     assert "alliances" not in app.query_params  # defaults stay out of the URL
+    app.multiselect(key="alliances").set_value(["MERCOSUR", "ALBA"]).run()
+    app.selectbox(key="focus").set_value("MERCOSUR").run()
+    app.slider(key="year").set_value(1983).run()  # the layers survive a year change
+    assert app.multiselect(key="alliances").value == ["MERCOSUR", "ALBA"]
+    assert sorted(app.query_params["alliances"]) == ["ALBA", "MERCOSUR"]
+    assert app.query_params["focus"] == "MERCOSUR"
 
 
 def test_broken_data_shows_a_banner_and_keeps_the_rest(monkeypatch, mini_dir):
@@ -171,10 +184,10 @@ def test_presentation_mode_shows_a_title_block_with_year_filters_and_sources():
     app = start(present="1", year="1983", alliances=["ALBA", "MERCOSUR"])
     text = markdown(app)
     assert '<span class="year">1983</span>Cuba\'s alliances and security cooperation' in text
-    assert ("Intensity of Cuban cooperation; as of 1 July 1983; alliances: ALBA, MERCOSUR; "
+    assert ("Intensity of Cuban cooperation; as of 1 July 1983; alliance layers: ALBA, MERCOSUR; "
             "all activities; all evidence grades") in text
     assert "Data: Alliance Atlas, reviewed 25 November 2026;" in text
-    assert not app.header  # the page title gives way to the title block
+    assert not app.subheader  # the page title gives way to the title block
 
 
 def test_next_and_previous_stop_step_through_the_stops():
@@ -192,6 +205,16 @@ def test_next_and_previous_stop_step_through_the_stops():
     assert app.query_params["stops"] == "1962,1983"
     app.button(key="add_stop").click().run()
     assert list(app.session_state["stops"]) == [1962, 1983, 2008]
+
+
+def test_the_membership_matrix_shows_the_year():
+    app = start(year="2009", focus="ALBA")
+    matrix = next(e for e in app.expander if e.label.startswith("Membership matrix, 1 July 2009"))
+    table = matrix.dataframe[0].value
+    table = getattr(table, "data", table)  # a Styler holds its frame
+    assert set(table.loc[table["ALBA"] == "member", "iso3"]) == {"CUB", "VEN", "BOL", "HND"}
+    assert table.set_index("iso3").at["CHL", "MERCOSUR"] == "associate"
+    assert any(b.label == "⬇ Matrix (CSV)" for b in matrix.get("download_button"))
 
 
 def test_what_changed_lists_joins_and_departures():

@@ -25,6 +25,7 @@ from geo.io.exports import (
     sources_text,
 )
 from geo.render.slide import slide_figure, slide_pdf, slide_png
+from geo.view.colours import STATUS_COLOURS
 from geo.view.scene import build_scene, describe
 from geo.view.state import View
 from tests.conftest import CELAC
@@ -33,9 +34,9 @@ HOSTILE = r"<script>alert('x')</script> $\alpha$ and an unbalanced $ {\bf x} %s 
 
 
 def view(atlas, **changes) -> View:
-    """The latest year, every alliance, activity and evidence grade, coloured by alliances."""
-    base = View(year=atlas.last_year, alliances=tuple(sorted(atlas.organisations["org_id"])),
-                mode="alliances")
+    """The latest year, every activity and evidence grade, coloured by status in ALBA."""
+    base = dataclasses.replace(View.default(atlas.last_year, atlas.organisations["org_id"]),
+                               mode="alliances")
     return dataclasses.replace(base, **changes)
 
 
@@ -89,13 +90,13 @@ def test_slide_words_are_the_view(mini):
         "3 sources cited for this view",
         "Alliance Atlas",
         "2010",
-        "Membership in the selected alliances; as of 1 July 2010; all alliances; all "
-        "activities; all evidence grades.",
+        "Membership status in ALBA; as of 1 July 2010; all activities; all evidence grades.",
     ]
     legends = [(legend.get_title().get_text(), [t.get_text() for t in legend.get_texts()])
                for legend in fig.legends]
     assert legends == [
-        ("Selected alliances the country is a full member of", ["0", "1", "2", "3", "Cuba"]),
+        ("Membership status in ALBA", ["member", "associate", "observer", "suspended",
+                                       "inactive", "not a member", "Cuba"]),
         ("Cuba's links, by main activity (width: records)", ["Intelligence cooperation"]),
     ]
     assert len(cited_sources(scene.records, scene.statuses)) == 3
@@ -104,7 +105,7 @@ def test_slide_words_are_the_view(mini):
 def test_slide_without_links_has_one_legend(mini):
     fig = slide_figure(mini, scene_of(mini, year=1995, activities=()), "Alliance Atlas")
     assert [legend.get_title().get_text() for legend in fig.legends] == [
-        "Selected alliances the country is a full member of"]
+        "Membership status in ALBA"]
 
 
 def test_selected_country_is_named_on_the_slide(atlas):
@@ -233,16 +234,16 @@ def test_geojson_is_the_joined_map(mini):
     rows = {row["properties"]["iso3"]: row for row in json.loads(data)["features"]}
     assert rows["VEN"]["properties"] == {
         "iso3": "VEN", "name": "Venezuela", "year": 2010, "mode": "alliances", "value": 1,
-        "fill": "#c7e9b4", "memberships": {"ALBA": "member"}, "n_records": 2}
+        "fill": STATUS_COLOURS["member"], "memberships": {"ALBA": "member"}, "n_records": 2}
     assert rows["CHL"]["properties"]["memberships"] == {"MERCOSUR": "associate"}
     assert rows["CUB"]["properties"]["fill"] == scene.palette.cuba
     assert json.loads(data)["metadata"] == {
         "title": "Alliance Atlas",
-        "view": {**dataclasses.asdict(scene.view), "alliances": ["ALBA", "CELAC", "MERCOSUR"],
+        "view": {**dataclasses.asdict(scene.view), "alliances": [],
                  "activities": list(ACTIVITIES), "evidence": ["documented", "reported", "alleged"],
                  "stops": []},
-        "filters": "Membership in the selected alliances; as of 1 July 2010; all alliances; "
-                   "all activities; all evidence grades",
+        "filters": "Membership status in ALBA; as of 1 July 2010; all activities; "
+                   "all evidence grades",
         "reviewed": "2026-11-25",
         "boundaries": "Natural Earth (simplified)",
         "sources": [
@@ -270,8 +271,8 @@ def test_geojson_of_the_real_view(atlas):
 
 def test_sources_text_lists_the_cited_sources(mini):
     assert sources_text(mini, scene_of(mini, year=2010)) == (
-        "Sources for this view (Alliance Atlas, reviewed 2026-11-25): Membership in the selected "
-        "alliances; as of 1 July 2010; all alliances; all activities; all evidence grades\n"
+        "Sources for this view (Alliance Atlas, reviewed 2026-11-25): Membership status in "
+        "ALBA; as of 1 July 2010; all activities; all evidence grades\n"
         "ALBA members — Example — https://example.org/alba\n"
         "Cuba abroad — Example — http://example.org/cuba?x=1\n"
         "Mercosur — Example — https://example.org/mercosur\n"

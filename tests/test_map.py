@@ -6,13 +6,25 @@ import re
 from dataclasses import replace
 
 import pytest
+import shapely
 
 from geo import ACTIVITIES, EVIDENCE
+from geo.data.vocab import STATUSES
 from geo.render import webmap as mapping
 from geo.render.leaflet import leaflet_dist, leaflet_urls, standalone_html
-from geo.view.colours import CLASSES, PALETTE
-from geo.view.scene import build_scene, describe, tooltips
+from geo.render.matrix import matrix_styler
+from geo.view.colours import PALETTE, STATUS_COLOURS
+from geo.view.scene import (
+    MARKER_RADIUS,
+    _px,
+    build_scene,
+    describe,
+    island_markers,
+    membership_matrix,
+    tooltips,
+)
 from geo.view.state import View
+from tests.conftest import CELAC
 
 ASSETS = leaflet_urls("component/ui.cache.leaflet")
 
@@ -32,17 +44,17 @@ def fills(scene) -> dict[str, str]:
     return dict(zip(scene.states["iso3"], scene.states["fill"], strict=True))
 
 
-def test_alliance_mode_counts_full_memberships_and_cuba_stands_apart(mini, default):
-    view = replace(default, year=2013, mode="alliances")
-    scene = build_scene(mini, view)
-    values = dict(zip(scene.states["iso3"], scene.states["value"], strict=True))
-    # 2013: VEN in ALBA, MERCOSUR, CELAC; PRY suspended from MERCOSUR (not counted); BOL in ALBA.
-    assert (values["VEN"], values["PRY"], values["BOL"], values["CHL"]) == (3, 1, 2, 1)
+def test_alliance_mode_colours_each_state_by_its_status_in_the_focal_organisation(mini, default):
+    scene = build_scene(mini, replace(default, year=2013, mode="alliances", focus="MERCOSUR"))
     palette = PALETTE["standard"]
-    assert fills(scene)["VEN"] == palette.ramp[3]
-    assert fills(scene)["CUB"] == palette.cuba
-    assert scene.legend == (*zip(palette.ramp[:4], CLASSES[:4], strict=True),
-                            (palette.cuba, "Cuba"))
+    # 2013: VEN a member, PRY suspended, CHL an associate, BOL not in MERCOSUR; Cuba apart.
+    assert {iso3: fills(scene)[iso3] for iso3 in ("VEN", "PRY", "CHL", "BOL", "CUB")} == {
+        "VEN": STATUS_COLOURS["member"], "PRY": STATUS_COLOURS["suspended"],
+        "CHL": STATUS_COLOURS["associate"], "BOL": palette.ramp[0], "CUB": palette.cuba}
+    assert scene.legend_title == "Membership status in MERCOSUR"
+    assert scene.legend == (*((STATUS_COLOURS[s], s) for s in STATUSES),
+                            (palette.ramp[0], "not a member"), (palette.cuba, "Cuba"))
+    assert len(set(STATUS_COLOURS.values()) | {palette.ramp[0], palette.cuba}) == 7
 
 
 def test_cooperation_mode_follows_activity_and_evidence_filters(mini, default):
@@ -75,28 +87,97 @@ def test_arcs_run_from_havana_with_width_by_records_and_colour_by_main_activity(
         abs=1e-3)
 
 
-def test_every_alliance_a_country_is_in_gets_its_own_dot(mini, default):
-    scene = build_scene(mini, replace(default, year=2013))
-    venezuela = scene.dots[scene.dots["iso3"] == "VEN"]
-    assert sorted(venezuela["org_id"]) == ["ALBA", "CELAC", "MERCOSUR"]
-    assert venezuela[["dx", "dy"]].drop_duplicates().shape[0] == 3  # three distinct slots
+def test_each_alliance_layer_gives_its_members_a_chip_in_a_fixed_slot(mini, default):
+    scene = build_scene(mini, replace(default, year=2013, alliances=("ALBA", "CELAC",
+                                                                      "MERCOSUR")))
+    venezuela = scene.chips[scene.chips["iso3"] == "VEN"].set_index("org_id")
+    assert dict(venezuela["slot"]) == {"ALBA": 0, "CELAC": 1, "MERCOSUR": 2}
+    assert scene.chips.set_index(["iso3", "org_id"]).at[("PRY", "MERCOSUR"), "status"] == \
+        "suspended"
+    assert set(scene.boxes["iso3"]) == set(scene.chips["iso3"])
+    assert build_scene(mini, default).boxes.empty  # no layer, no chip
 
 
-def test_the_map_html_has_layers_colours_legend_and_tooltips(mini, default):
-    view = replace(default, year=2013, mode="alliances", country="VEN")
+def pixel_boxes(scene) -> list[tuple[str, shapely.Geometry]]:
+    """Every point mark of the scene as a shape in pixels at the opening zoom."""
+    marks = []
+    small = scene.states[scene.states["small"]]
+    for iso3, lon, lat in zip(small["iso3"], small["marker_lon"], small["marker_lat"],
+                              strict=True):
+        x, y = _px([lon], [lat])[0]
+        marks.append((iso3, shapely.Point(x, y).buffer(MARKER_RADIUS)))
+    for iso3, lon, lat, w, h in zip(scene.boxes["iso3"], scene.boxes["lon"], scene.boxes["lat"],
+                                    scene.boxes["w"], scene.boxes["h"], strict=True):
+        x, y = _px([lon], [lat])[0]
+        marks.append((iso3, shapely.box(x - w / 2, y - h / 2, x + w / 2, y + h / 2)))
+    return marks
+
+
+@pytest.mark.parametrize("layers", [(), ("ALBA",), ("ALBA", "CARICOM", "OAS"), "all"])
+def test_no_two_marks_overlap_at_the_opening_zoom(atlas, layers):
+    orgs = sorted(atlas.organisations["org_id"])
+    view = View.default(atlas.last_year, orgs)
+    scene = build_scene(atlas, replace(view, alliances=tuple(orgs) if layers == "all"
+                                       else layers))
+    marks = pixel_boxes(scene)
+    assert len(marks) == scene.states["small"].sum() + len(scene.boxes)
+    overlaps = [(a, b) for i, (a, one) in enumerate(marks) for b, other in marks[i + 1:]
+                if one.intersection(other).area > 0.01]
+    assert overlaps == []
+
+
+def test_the_map_html_has_the_layers_and_a_collapsed_legend(mini, default):
+    view = replace(default, year=2013, mode="alliances", country="VEN",
+                   alliances=("ALBA", "MERCOSUR"))
     html = render(mini, view)
     scene = build_scene(mini, view)
-    for org in ("ALBA", "CELAC", "MERCOSUR"):
-        assert f'"{org}" : ' in html or f'"{org}": ' in html  # one toggleable layer each
-    assert '"Cuba\'s links"' in html or "Cuba\\u0027s links" in html
-    assert scene.palette.ramp[3] in html and scene.palette.cuba in html
-    assert "Selected alliances the country is a full member of" in html
-    assert "hollow: associate, observer, suspended or inactive" in html
-    assert "territories and neighbours (not in the atlas)" in html
-    assert "bold outline: the selected country" in html
+    assert STATUS_COLOURS["member"] in html and scene.palette.cuba in html
+    assert "Membership status in ALBA" in html
+    assert "\\u003cdetails\\u003e\\u003csummary\\u003eLegend" in html or \
+        "<details><summary>Legend" in html
+    assert "L.control.layers" not in html  # one control for the layers: the sidebar's
     assert 'let fields = ["tooltip"]' in html
     assert "\\u003cb\\u003eVenezuela\\u003c/b\\u003e \\u00b7 2013" in html
-    assert "window.atlasHidden" in html  # the layer control remembers toggles
+    assert "atlas-chips" in html
+    assert "outline: none" in html  # no focus rectangle left after a click
+
+
+def test_the_legend_explains_every_mark(mini, default):
+    view = replace(default, year=2013, mode="alliances", country="VEN",
+                   alliances=("ALBA", "MERCOSUR"), compare=2011)
+    legend = mapping.legend_html(build_scene(mini, view))
+    for words in ("Membership status in ALBA", "not a member", "suspended", "Cuba",
+                  "territories and neighbours (not in the atlas)", "selected country",
+                  "small state, drawn as a marker linked to its capital",
+                  "Alliance layers (one square each, in this order):", ">ALBA<", ">MERCOSUR<",
+                  "hollow: associate, observer, suspended or inactive",
+                  "Cuba's links, by main activity (width: records):",
+                  "Changed since 2011 (dashed outlines):"):
+        assert words in legend, words
+    plain = mapping.legend_html(build_scene(mini, replace(default, links=False)))
+    assert "Alliance layers" not in plain and "Cuba's links" not in plain
+
+
+def test_cuba_is_drawn_above_its_links_and_links_are_not_clickable(mini, default):
+    scene = build_scene(mini, replace(default, year=2008))
+    names = [g.layer_name for g in mapping.view_layers(scene, mapping.shapes_of(mini.countries))]
+    assert names.index("Cuba") > names.index("Cuba's links")
+    assert names[names.index("Cuba") + 1] == "Small island states"
+    links = next(g for g in mapping.view_layers(scene, mapping.shapes_of(mini.countries))
+                 if g.layer_name == "Cuba's links")
+    assert all(child.options.get("interactive") is False for child in links._children.values())
+    assert build_scene(mini, replace(default, year=2008, links=False)).links.empty
+
+
+def test_the_membership_matrix_is_states_by_organisations(mini):
+    table = membership_matrix(mini, 2013)
+    assert list(table.columns) == ["country", "iso3", "ALBA", "CELAC", "MERCOSUR"]
+    assert len(table) == len(CELAC) and list(table["country"]) == sorted(table["country"])
+    row = table.set_index("iso3").loc["PRY"]
+    assert (row["MERCOSUR"], row["ALBA"]) == ("suspended", "")
+    styled = matrix_styler(table, "MERCOSUR").to_html()
+    assert STATUS_COLOURS["suspended"].lower() in styled.lower()
+    assert "font-weight: bold" in styled
 
 
 def test_the_map_loads_nothing_from_the_internet(mini, default):
@@ -131,20 +212,29 @@ def test_high_contrast_palette_changes_every_map_colour(mini, default):
 
 def test_filters_in_words(mini, default):
     assert describe(default, mini) == ("Intensity of Cuban cooperation; as of 1 July 2026; "
-                                       "all alliances; all activities; all evidence grades")
+                                       "all activities; all evidence grades")
     narrow = replace(default, alliances=("ALBA",), activities=("peacekeeping",),
-                     evidence=("alleged",))
-    assert describe(narrow, mini) == ("Intensity of Cuban cooperation; as of 1 July 2026; "
-                                      "alliances: ALBA; activities: peacekeeping; "
+                     evidence=("alleged",), mode="alliances", focus="MERCOSUR")
+    assert describe(narrow, mini) == ("Membership status in MERCOSUR; as of 1 July 2026; "
+                                      "alliance layers: ALBA; activities: peacekeeping; "
                                       "evidence: alleged")
 
 
-def test_small_island_states_get_a_click_target(atlas):
-    scene = build_scene(atlas, View.default(atlas.last_year, sorted(
-        atlas.organisations["org_id"])))
-    small = set(scene.states.loc[scene.states["small"], "iso3"])
-    assert {"DMA", "GRD", "LCA", "VCT", "KNA", "ATG", "BRB"} <= small
-    assert not small & {"BRA", "MEX", "CUB", "JAM", "TTO", "BHS"}
+def test_every_state_too_small_to_click_gets_a_marker_off_other_land(atlas):
+    markers = island_markers(atlas.countries).set_index("iso3")
+    eastern = {"DMA", "GRD", "LCA", "VCT", "KNA", "ATG", "BRB"}
+    assert eastern | {"JAM", "TTO", "BHS", "SLV"} <= set(markers.index)
+    assert not set(markers.index) & {"BRA", "MEX", "CUB", "VEN", "COL"}
+    column = markers.loc[sorted(eastern)]
+    assert column["marker_lon"].nunique() == 1  # one column, like an inset
+    assert list(markers.loc[list(eastern & set(markers.index))].sort_values(
+        "lat", ascending=False).index) == list(column.sort_values("marker_lat",
+                                                                  ascending=False).index)
+    land = atlas.countries.set_index("iso3").geometry
+    for iso3, row in markers.iterrows():
+        spot = shapely.Point(row["marker_lon"], row["marker_lat"])
+        others = land.drop(iso3)
+        assert not others.intersects(spot).any(), iso3
 
 
 def test_leaflet_is_served_from_the_installed_package():
@@ -176,8 +266,8 @@ def test_changes_are_outlined_in_distinct_colours_with_a_legend(mini, default):
     assert CHANGE_COLOURS["left"] not in html
     legend = mapping.changes_legend(main, 2011, CHANGES, CHANGE_COLOURS)
     assert legend == (
-        "<b>Changed since 2011 (dashed outlines)</b>"
-        f'<div><span class="line" style="background:{CHANGE_COLOURS["joined"]}"></span>'
-        "Joined (as member, associate or observer)</div>"
-        f'<div><span class="line" style="background:{CHANGE_COLOURS["suspended"]}"></span>'
-        "Suspended, inactive or downgraded</div>")
+        "<b>Changed since 2011 (dashed outlines):</b>"
+        f'<span><span class="line" style="background:{CHANGE_COLOURS["joined"]}"></span>'
+        "Joined (as member, associate or observer)</span>"
+        f'<span><span class="line" style="background:{CHANGE_COLOURS["suspended"]}"></span>'
+        "Suspended, inactive or downgraded</span>")

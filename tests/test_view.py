@@ -21,7 +21,7 @@ CHANGED = {
     "year": 1983, "alliances": ("OAS",), "activities": ("peacekeeping", "medical_diplomacy"),
     "evidence": ("alleged",), "mode": "shared", "country": "DMA", "compare": 1975,
     "palette": "contrast", "present": True, "all_records": True, "basemap": True,
-    "stops": (1962, 1983, 2026),
+    "stops": (1962, 1983, 2026), "focus": "OAS", "links": False,
 }
 
 
@@ -52,6 +52,10 @@ def test_all_fields_at_once_and_empty_lists_round_trip():
     ({"palette": ""}, "'palette': unknown value ''; using the default."),
     ({"country": "ESP"}, "'country': unknown value 'ESP'; using the default."),
     ({"alliances": ["ALBA", "NATO"]}, "'alliances': unknown value 'NATO'; using the default."),
+    ({"focus": "NATO"}, "'focus': unknown value 'NATO'; using the default."),
+    ({"focus": ""}, "'focus': unknown value ''; using the default."),
+    ({"focus": ["ALBA", "<b>x"]}, "'focus': unknown value '<b>x'; using the default."),
+    ({"links": "maybe"}, "'links': expected 1 or 0; using the default."),
     ({"activities": ["spying"]}, "'activities': unknown value 'spying'; using the "
                                   "default."),
     ({"evidence": ["rumour"]}, "'evidence': unknown value 'rumour'; using the default."),
@@ -89,6 +93,11 @@ def test_any_value_of_any_parameter_falls_back_with_a_short_notice(name, value):
     assert all(len(notice) < 200 for notice in notices)
     if notices:
         assert getattr(view, name) == getattr(DEFAULT, name)
+
+
+def test_the_default_view_has_a_focal_organisation_and_no_alliance_layer():
+    assert (DEFAULT.focus, DEFAULT.alliances, DEFAULT.links) == ("ALBA", (), True)
+    assert View.default(2026, ()).focus == ""
 
 
 def test_one_bad_value_does_not_spoil_the_good_ones():

@@ -31,10 +31,8 @@ def what_changed(atlas: Atlas, scene: Scene) -> None:
 def empty_notes(scene: Scene) -> None:
     """Say so when the filters match nothing: the map is never silently blank."""
     view = scene.view
-    if not view.alliances:
-        st.info("No alliance selected: choose at least one in the sidebar to see memberships.")
-    elif scene.statuses.empty:
-        st.info(f"None of the selected alliances had members on 1 July {view.year}.")
+    if view.alliances and scene.chips.empty:
+        st.info(f"None of the alliance layers had members on 1 July {view.year}.")
     if not view.activities or not view.evidence:
         st.info("No activity or evidence grade selected, so no cooperation record can match.")
     elif scene.records.empty:

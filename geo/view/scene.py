@@ -278,7 +278,7 @@ def _free_marker_spot(anchor: np.ndarray, others, taken: list[np.ndarray]) -> np
 def _chips(countries: pd.DataFrame, statuses: pd.DataFrame, view: View,
            org_colours: dict[str, str]) -> pd.DataFrame:
     """One chip per (state, alliance layer) with a status that year, in the layer's slot."""
-    slot = {o: i for i, o in enumerate(view.alliances)}
+    slot = {o: i for i, o in enumerate(sorted(view.alliances))}
     rows = statuses[statuses["org_id"].isin(slot) & statuses["iso3"].isin(countries["iso3"])]
     return pd.DataFrame({
         "iso3": rows["iso3"].to_numpy(), "org_id": rows["org_id"].to_numpy(),
