@@ -271,3 +271,18 @@ def test_changes_are_outlined_in_distinct_colours_with_a_legend(mini, default):
         "Joined (as member, associate or observer)</span>"
         f'<span><span class="line" style="background:{CHANGE_COLOURS["suspended"]}"></span>'
         "Suspended, inactive or downgraded</span>")
+
+
+def test_a_click_selects_by_feature_or_by_the_shape_under_the_point(atlas):
+    from geo.view.selection import click_outcome
+
+    places = atlas.countries.set_index("iso3")
+    grenada = {"properties": {"iso3": "GRD", "kind": "state"}}
+    assert click_outcome(places, grenada, None, None).country == "GRD"
+    havana = {"lat": 22.95, "lng": -82.4}
+    assert click_outcome(places, None, havana, "VCT").country == "CUB"  # no stale clearing
+    sea = click_outcome(places, None, {"lat": 8.0, "lng": -100.0}, "VCT")
+    assert (sea.selects, sea.country, sea.note) == (True, None,
+                                                    "No country there: selection cleared.")
+    assert click_outcome(places, None, {"lat": "x"}, "VCT") == click_outcome(places, None,
+                                                                               None, None)

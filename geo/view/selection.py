@@ -31,7 +31,8 @@ class Click:
 def click_outcome(places: gpd.GeoDataFrame, feature: dict | None, point: dict | None,
                   selected: str | None) -> Click:
     """Turn the clicked ``feature`` (a GeoJSON feature, or None) or the clicked ``point``
-    (``{"lat", "lng"}``, when no feature was hit) into a :class:`Click`. Never fails.
+    (``{"lat", "lng"}``, when no feature was hit: a point on a state still selects it) into a
+    :class:`Click`. Never fails.
 
     ``places`` is ``atlas.countries`` indexed by ``iso3``.
     """
@@ -43,11 +44,16 @@ def click_outcome(places: gpd.GeoDataFrame, feature: dict | None, point: dict | 
             return Click(selects=True, country=iso3)
         kind = places.at[iso3, "kind"]
         return Click(note=f"{places.at[iso3, 'name_en']}: {CONTEXT_NOTE[kind]}")
-    if point and selected in places.index:
-        try:
-            where = Point(float(point.get("lng", 0)), float(point.get("lat", 0)))
-        except (TypeError, ValueError):
-            return Click()
-        if not places.geometry[selected].buffer(NEAR).contains(where):
-            return Click(selects=True, note="No country there: selection cleared.")
+    if not point:
+        return Click()
+    try:
+        where = Point(float(point.get("lng", 0)), float(point.get("lat", 0)))
+    except (TypeError, ValueError, AttributeError):
+        return Click()
+    states = places[places["kind"] == "state"]
+    under = states.index[states.geometry.contains(where)]
+    if len(under):  # the feature's own event came late (or not at all): the shape decides
+        return Click(selects=True, country=str(under[0]))
+    if selected in places.index and not places.geometry[selected].buffer(NEAR).contains(where):
+        return Click(selects=True, note="No country there: selection cleared.")
     return Click()

@@ -2,8 +2,8 @@
 
 - ``map_share``: the part of the viewport the map occupies (its box clipped to the viewport);
 - ``covered_share``: the part of the map under in-map boxes (every Leaflet control);
-- ``overlapping_pairs``: pairs of point marks (markers, dots, rings) of different states that
-  overlap on screen;
+- ``overlapping_pairs``: pairs of point marks of different states that overlap on screen
+  (markers and dots as circles, boxes of chips as rectangles);
 - ``without_target``: the states with no point whose 3 px neighbourhood, asked of
   ``document.elementFromPoint`` in the map's frame, is all that state's own polygon or marker
   (what a real click there would hit; links, other states and controls do not count).
@@ -25,9 +25,10 @@ FIGURES_JS = """radius => {
     const el = l._path || l._icon;
     if (!p || !p.iso3 || !el || !g) return;
     if (g.type === "Point") {
-      const r = el.getBoundingClientRect();
-      if (r.width > 0) marks.push({iso3: p.iso3, x: r.x + r.width / 2, y: r.y + r.height / 2,
-                                   r: Math.max(r.width, r.height) / 2});
+      const r = el.getBoundingClientRect(), inner = el.firstElementChild;
+      const round = !l._icon || (inner && getComputedStyle(inner).borderRadius === "50%");
+      if (r.width > 0) marks.push({iso3: p.iso3, round, box: r, x: r.x + r.width / 2,
+                                   y: r.y + r.height / 2, r: Math.max(r.width, r.height) / 2});
     }
     if (p.kind === "state" && g.type !== "LineString") {
       owner.set(el, p.iso3);
@@ -59,11 +60,19 @@ FIGURES_JS = """radius => {
   const states = [...new Set(owner.values())].sort();
   const free = {};
   for (const iso3 of states) free[iso3] = freePoint(iso3);
+  const overlap = (a, b) => {  // circles (markers, dots) and rectangles (boxes of chips)
+    if (a.round && b.round) return Math.hypot(a.x - b.x, a.y - b.y) < a.r + b.r - 0.5;
+    if (!a.round && !b.round)
+      return Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left) > 0.5
+        && Math.min(a.box.bottom, b.box.bottom) - Math.max(a.box.top, b.box.top) > 0.5;
+    const [c, q] = a.round ? [a, b.box] : [b, a.box];
+    const dx = Math.max(q.left - c.x, 0, c.x - q.right);
+    const dy = Math.max(q.top - c.y, 0, c.y - q.bottom);
+    return Math.hypot(dx, dy) < c.r - 0.5;
+  };
   let pairs = 0;
-  for (let i = 0; i < marks.length; i++) for (let j = i + 1; j < marks.length; j++) {
-    const a = marks[i], b = marks[j];
-    if (a.iso3 !== b.iso3 && Math.hypot(a.x - b.x, a.y - b.y) < a.r + b.r - 0.5) pairs++;
-  }
+  for (let i = 0; i < marks.length; i++) for (let j = i + 1; j < marks.length; j++)
+    if (marks[i].iso3 !== marks[j].iso3 && overlap(marks[i], marks[j])) pairs++;
   let covered = 0;
   for (const c of map.getContainer().querySelectorAll(".leaflet-control")) {
     const r = c.getBoundingClientRect();

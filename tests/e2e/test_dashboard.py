@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 import shapely
@@ -31,8 +32,8 @@ FILL = """iso3 => { let fill = null;
     fill = l.options.fillColor; });
   return fill; }"""
 REDRAWS = "() => (window.feature_group || []).length"  # grows each time layers are redrawn
-ALBA_DOTS = "colour => [...document.querySelectorAll('.atlas-dot i')]" \
-            ".filter(i => i.outerHTML.includes(colour)).length"
+CHIPS = "colour => [...document.querySelectorAll('.atlas-chips i')]" \
+        ".filter(i => i.outerHTML.includes(colour)).length"
 
 
 def open_dashboard(page: Page, url: str) -> Frame:
@@ -82,14 +83,16 @@ def quiet_point(iso3: str) -> tuple[float, float]:
 
 
 def panel_heading(page: Page):
-    return page.locator('[data-testid="stHeading"] h3')
+    return page.locator('.st-key-country_panel [data-testid="stHeading"] h3')
 
 
 def test_the_map_draws_offline_with_every_country(page, server):
     frame = open_dashboard(page, server)
     assert set(frame.evaluate(DRAWN)) == ALL_SHAPES
     assert frame.evaluate("() => typeof L.version") == "string"
-    assert frame.locator(".atlas-legend").inner_text().startswith("Legend")
+    legend = page.locator(".atlas-legend")
+    assert legend.inner_text().startswith("Cuban cooperation records active in the year")
+    assert frame.locator(".leaflet-control-layers").count() == 0  # the sidebar holds the layers
     assert page.external_requests == []
     assert page.errors == []
 
@@ -109,30 +112,29 @@ def test_clicking_venezuela_shows_its_record_with_alba(page, server):
     assert page.external_requests == [] and page.errors == []
 
 
-def test_dominica_is_clickable_at_the_regional_zoom(page, server):
-    frame = open_dashboard(page, server)
-    zoom = frame.evaluate("() => window.map.getZoom()")
-    assert zoom <= 4  # the whole region is in view
-    roseau = ATLAS.countries.set_index("iso3").loc["DMA", ["capital_lon", "capital_lat"]]
-    click_map(page, frame, float(roseau.iloc[0]), float(roseau.iloc[1]))
-    expect(panel_heading(page)).to_have_text("Dominica", timeout=20_000)
-
-
-def test_toggling_an_alliance_layer_changes_what_is_drawn_and_survives_a_year_change(
+def test_the_alliance_layers_are_chosen_in_the_sidebar_and_survive_a_year_change(
         page, server):
     frame = open_dashboard(page, server)
-    scene = build_scene(ATLAS, DEFAULT)
+    scene = build_scene(ATLAS, replace(DEFAULT, alliances=("ALBA",)))
     alba = scene.org_colours["ALBA"]
-    expected = int((scene.dots["org_id"] == "ALBA").sum())
-    assert frame.evaluate(ALBA_DOTS, alba) == expected > 0
-    frame.get_by_label("ALBA", exact=True).uncheck()
-    assert frame.evaluate(ALBA_DOTS, alba) == 0
+    assert frame.evaluate(CHIPS, alba) == 0  # no layer by default
+    page.get_by_label("Alliance layers on the map").click()
+    page.keyboard.type("ALBA")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    expected = int((scene.chips["org_id"] == "ALBA").sum())
+    frame.wait_for_function(f"colour => ({CHIPS})(colour) === {expected}", arg=alba,
+                            timeout=20_000)
+    expect(page).to_have_url(re.compile(r"alliances=ALBA"), timeout=10_000)
     redraws = frame.evaluate(REDRAWS)
     page.get_by_role("slider").first.focus()
-    page.keyboard.press("ArrowLeft")  # 2025: every layer is redrawn
+    page.keyboard.press("ArrowLeft")  # 2025: every layer is redrawn, ALBA's chips still on
     frame.wait_for_function(f"() => ({REDRAWS})() > {redraws}", timeout=20_000)
-    assert not frame.get_by_label("ALBA", exact=True).is_checked()
-    assert frame.evaluate(ALBA_DOTS, alba) == 0
+    year = replace(scene.view, year=ATLAS.last_year - 1)
+    expected = int((build_scene(ATLAS, year).chips["org_id"] == "ALBA").sum())
+    frame.wait_for_function(f"colour => ({CHIPS})(colour) === {expected}", arg=alba,
+                            timeout=20_000)
+    assert "alliances=ALBA" in page.url
 
 
 def test_changing_the_year_recolours_without_resetting_the_view(page, server):
