@@ -148,7 +148,7 @@ def test_the_legend_explains_every_mark(mini, default):
     legend = mapping.legend_html(build_scene(mini, view))
     for words in ("Membership status in ALBA", "not a member", "suspended", "Cuba",
                   "territories and neighbours (not in the atlas)", "selected country",
-                  "small state, drawn as a marker linked to its capital",
+                  "small state: a marker in its colour, linked to its capital",
                   "Alliance layers (one square each, in this order):", ">ALBA<", ">MERCOSUR<",
                   "hollow: associate, observer, suspended or inactive",
                   "Cuba's links, by main activity (width: records):",

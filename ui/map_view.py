@@ -22,7 +22,8 @@ LAYOUT_CSS = """<style>
 .block-container {{ padding: 3.4rem 1rem 3rem; max-width: 100%; }}
 {frame}, .st-key-country_panel {{ height: clamp(380px, calc(100vh - {above}px), 900px)
   !important; }}
-.st-key-country_panel {{ overflow-y: auto; overflow-x: hidden; padding-right: .4rem; }}
+.st-key-country_panel {{ overflow-y: auto; overflow-x: hidden; padding-right: .4rem;
+  flex: 0 0 auto !important; min-height: 0 !important; }}
 </style>"""
 
 

@@ -183,8 +183,8 @@ def legend_html(scene: Scene) -> str:
     sections = [[f"<b>{escape(scene.legend_title)}:</b>",
                  *(sw(c, escape(label)) for c, label in classes), sw(cuba, escape(cuba_label))]]
     context = [sw(palette.land, "territories and neighbours (not in the atlas)"),
-               f'<span class="dot" style="background:{palette.ramp[-1]}"></span>'
-               "small state, drawn as a marker linked to its capital"]
+               f'<span class="dot" style="background:{NEUTRAL}"></span>'
+               "small state: a marker in its colour, linked to its capital"]
     if view.country:
         context.append(f'<span class="line" style="background:{palette.highlight}"></span>'
                        "selected country")

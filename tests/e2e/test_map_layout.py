@@ -109,7 +109,8 @@ def test_a_selected_country_sits_beside_a_map_that_stays_big(browser, server, si
         assert found["overlapping_pairs"] == 0, summary(found)
         assert found["without_target"] == [], summary(found)
         panel = page.locator(".st-key-country_panel").bounding_box()
-        assert panel["x"] >= found["map_box"]["x"] + found["map_box"]["width"]  # beside it
+        assert panel["x"] >= found["map_box"]["x"] + found["map_box"]["width"]  # beside it,
+        assert panel["height"] <= found["map_box"]["height"] + 1  # no taller: it scrolls
         save(f"map-selected-{size}", page)
     finally:
         page.context.close()
@@ -144,3 +145,19 @@ def test_no_label_is_cut_off(browser, server, size):
         assert cut == []
     finally:
         page.context.close()
+
+
+def test_a_click_on_a_row_of_the_membership_matrix_selects_the_country(page, server):
+    open_dashboard(page, f"{server}/?year=2009&mode=alliances&focus=ALBA")
+    expander = page.locator('[data-testid="stExpander"]').filter(
+        has_text="Membership matrix, 1 July 2009")
+    expander.locator("summary").click()
+    grid = expander.locator('[data-testid="stDataFrame"]')
+    expect(grid).to_be_visible(timeout=20_000)
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # Rows are sorted by country; the second is Argentina. Click its row marker (left edge).
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 35 + 17)
+    expect(panel_heading(page)).to_have_text("Argentina", timeout=20_000)
+    assert "country=ARG" in page.url
+    save("map-matrix-1440x900", page)
