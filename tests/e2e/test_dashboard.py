@@ -118,7 +118,7 @@ def test_the_alliance_layers_are_chosen_in_the_sidebar_and_survive_a_year_change
     scene = build_scene(ATLAS, replace(DEFAULT, alliances=("ALBA",)))
     alba = scene.org_colours["ALBA"]
     assert frame.evaluate(CHIPS, alba) == 0  # no layer by default
-    page.get_by_label("Alliance layers on the map").click()
+    page.get_by_role("combobox", name="Alliance layers on the map").click()
     page.keyboard.type("ALBA")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
