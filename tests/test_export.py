@@ -96,7 +96,7 @@ def test_slide_words_are_the_view(mini):
                for legend in fig.legends]
     assert legends == [
         ("Membership status in ALBA", ["member", "associate", "observer", "suspended",
-                                       "inactive", "not a member", "Cuba"]),
+                                       "inactive", "disputed", "not a member", "Cuba"]),
         ("Cuba's links, by main activity (width: records)", ["Intelligence cooperation"]),
     ]
     assert len(cited_sources(scene.records, scene.statuses)) == 3

@@ -54,7 +54,7 @@ def test_alliance_mode_colours_each_state_by_its_status_in_the_focal_organisatio
     assert scene.legend_title == "Membership status in MERCOSUR"
     assert scene.legend == (*((STATUS_COLOURS[s], s) for s in STATUSES),
                             (palette.ramp[0], "not a member"), (palette.cuba, "Cuba"))
-    assert len(set(STATUS_COLOURS.values()) | {palette.ramp[0], palette.cuba}) == 7
+    assert len(set(STATUS_COLOURS.values()) | {palette.ramp[0], palette.cuba}) == len(STATUSES) + 2
 
 
 def test_cooperation_mode_follows_activity_and_evidence_filters(mini, default):
