@@ -53,7 +53,7 @@ if view.present:
     presenter.presenter_bar(atlas, view)
 else:
     with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
-        st.subheader(f"Alliance Atlas · {view.year}", anchor=False, width="content")
+        st.header(f"Alliance Atlas · {view.year}", anchor=False, width="content")
         presenter.presenter_bar(atlas, view)
     st.caption(f"Cuba's alliances and security cooperation in Latin America and the Caribbean, "
                f"{atlas.first_year}–{atlas.last_year}. Data reviewed "

@@ -53,7 +53,7 @@ def infos(app: AppTest) -> list[str]:
 
 def test_first_load_shows_the_latest_year_and_invites_a_click(mini):
     app = start()
-    assert app.subheader[0].value == "Alliance Atlas · 2026"
+    assert app.header[0].value == "Alliance Atlas · 2026"
     assert app.slider(key="year").value == mini.last_year == 2026
     assert app.selectbox(key="country").value is None
     assert app.multiselect(key="alliances").value == []  # no alliance layer yet
@@ -81,7 +81,7 @@ def test_choosing_a_country_shows_its_record():
     app = start()
     app.selectbox(key="country").set_value("VEN").run()
     assert not app.exception
-    assert app.subheader[1].value == "Venezuela"
+    assert app.subheader[0].value == "Venezuela"
     text = markdown(app)
     assert "In 2026: member of ALBA, CELAC; suspended in MERCOSUR." in text
     assert "Cuban cooperation in 2026, filtered (2)" in text
@@ -126,7 +126,7 @@ def test_the_url_sets_the_view_and_bad_values_fall_back_with_a_notice():
     assert app.multiselect(key="alliances").value == ["ALBA", "MERCOSUR"]
     assert app.selectbox(key="focus").value == "MERCOSUR"
     assert app.toggle(key="links").value is False
-    assert app.subheader[1].value == "Grenada"
+    assert app.subheader[0].value == "Grenada"
     app = start(year="3000", mode="<script>", country="XXX", junk="1", focus="NATO")
     assert app.slider(key="year").value == 2026
     assert app.session_state["mode"] == "cooperation"
@@ -187,7 +187,7 @@ def test_presentation_mode_shows_a_title_block_with_year_filters_and_sources():
     assert ("Intensity of Cuban cooperation; as of 1 July 1983; alliance layers: ALBA, MERCOSUR; "
             "all activities; all evidence grades") in text
     assert "Data: Alliance Atlas, reviewed 25 November 2026;" in text
-    assert not app.subheader  # the page title gives way to the title block
+    assert not app.header  # the page title gives way to the title block
 
 
 def test_next_and_previous_stop_step_through_the_stops():

@@ -138,7 +138,7 @@ def test_no_label_is_cut_off(browser, server, size):
         cut = page.evaluate("""() => {
             const selectors = ['[data-testid="stSidebar"] label', '[data-testid="stButton"] p',
                 '[data-testid="stSidebar"] [data-baseweb="tag"] span',
-                '[data-testid="stRadio"] p', '[data-testid="stMarkdownContainer"] h3'];
+                '[data-testid="stRadio"] p', '[data-testid="stHeading"] h2'];
             return [...document.querySelectorAll(selectors.join(','))]
                 .filter(e => e.offsetParent && e.scrollWidth > e.clientWidth + 1)
                 .map(e => e.textContent); }""")
