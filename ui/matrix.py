@@ -35,7 +35,7 @@ def membership_matrix_section(atlas: Atlas, scene: Scene) -> None:
                      selection_mode="single-row", width="stretch",
                      column_order=["country", view.focus,
                                    *(c for c in table.columns[2:] if c != view.focus)])
-        st.download_button("⬇ Matrix (CSV)", table.to_csv(index=False).encode("utf-8"),
+        st.download_button("⬇ Matrix (CSV)", lambda: table.to_csv(index=False).encode("utf-8"),
                            file_name=f"alliance-atlas-matrix-{view.year}.csv", mime="text/csv",
                            on_click="ignore", key="matrix_csv")
 

@@ -5,7 +5,10 @@ The four figures (see tests/e2e/measure.py) are written to test-artifacts/map-fi
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -161,3 +164,10 @@ def test_a_click_on_a_row_of_the_membership_matrix_selects_the_country(page, ser
     expect(panel_heading(page)).to_have_text("Argentina", timeout=20_000)
     assert "country=ARG" in page.url
     save("map-matrix-1440x900", page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="⬇ Matrix (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+    assert len(rows) == len(STATES)
+    by_iso3 = {row["iso3"]: row for row in rows}
+    assert by_iso3["VEN"]["ALBA"] == "member" and by_iso3["CHL"]["ALBA"] == ""
+    assert set(rows[0]) == {"country", "iso3", *sorted(ATLAS.organisations["org_id"])}
