@@ -55,8 +55,8 @@ def current_view(default: View) -> View:
     values = {f.name: st.session_state.get(f.name, getattr(default, f.name))
               for f in fields(View)}
     values["stops"] = tuple(values["stops"] or ())
-    canonical = {"alliances": default.alliances, "activities": tuple(ACTIVITIES),
-                 "evidence": tuple(EVIDENCE)}
+    values["alliances"] = tuple(sorted(values["alliances"] or ()))  # ids in their order
+    canonical = {"activities": tuple(ACTIVITIES), "evidence": tuple(EVIDENCE)}
     for name, order in canonical.items():  # multiselects return click order: links and
         chosen = set(values[name] or ())   # caches must not depend on it
         values[name] = tuple(v for v in order if v in chosen)
