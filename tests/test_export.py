@@ -239,8 +239,7 @@ def test_geojson_is_the_joined_map(mini):
     assert json.loads(data)["metadata"] == {
         "title": "Alliance Atlas",
         "view": {**dataclasses.asdict(scene.view), "alliances": ["ALBA", "CELAC", "MERCOSUR"],
-                 "activities": list(ACTIVITIES), "evidence": ["documented", "reported", "alleged"],
-                 "stops": []},
+                 "activities": list(ACTIVITIES), "evidence": ["documented", "reported", "alleged"]},
         "filters": "Membership in the selected alliances; as of 1 July 2010; all alliances; "
                    "all activities; all evidence grades",
         "reviewed": "2026-11-25",

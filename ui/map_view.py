@@ -35,8 +35,11 @@ def show_map(atlas: Atlas, scene: Scene, shapes: dict, assets: tuple[str, str]) 
     """The map: a stable base plus this view's layers, so the view and toggles survive."""
     height = 510 if scene.view.present else 620
     base = webmap.base_map(atlas.countries, scene.palette, assets, height=height)
+    # where a stop asked the map to go; the map moves only when this changes, so pans stay
+    center, zoom, _ = st.session_state.get("_goto", (None, None, 0))
     st_folium(base, key=MAP_KEY, height=height, use_container_width=True,
               returned_objects=["last_active_drawing", "last_clicked"],
+              center=center, zoom=zoom,
               feature_group_to_add=webmap.view_layers(scene, shapes),
               layer_control=webmap.layer_control(),
               on_change=partial(_on_map_change, atlas))

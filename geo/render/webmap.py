@@ -35,10 +35,12 @@ from geo.render.leaflet import (
 )
 from geo.view.changes import CHANGES, main_change
 from geo.view.colours import CHANGE_COLOURS, HOLLOW, OPPOSITION, Palette
+from geo.view.deck import Extent
 from geo.view.scene import Scene
 from geo.view.selection import CONTEXT_NOTE
 
 REGION_BOUNDS = [[-56.0, -118.0], [33.0, -34.0]]  # [[south, west], [north, east]]
+REGION_EXTENT = Extent(west=-118.0, south=-56.0, east=-34.0, north=33.0, zoom=3.0)
 DECIMALS = 3  # coordinates sent to the browser: 1e-3 degrees, about 110 m (< 1 px at zoom 9)
 
 CSS = """
@@ -144,13 +146,16 @@ def view_layers(scene: Scene, shapes: dict[str, dict]) -> list[folium.FeatureGro
 
 
 def complete_map(countries: gpd.GeoDataFrame, scene: Scene, shapes: dict[str, dict],
-                 assets: tuple[str, str]) -> folium.Map:
-    """One map with the view's layers and the layer control on it (for files and tests; the
-    dashboard sends the layers separately so the browser keeps its view)."""
+                 assets: tuple[str, str], extent: Extent | None = None) -> folium.Map:
+    """One map with the view's layers and the layer control on it, framed as ``extent`` (None:
+    the region); for files and tests (the dashboard sends the layers separately so the browser
+    keeps its view)."""
     m = base_map(countries, scene.palette, assets)
     for group in view_layers(scene, shapes):
         group.add_to(m)
     layer_control().add_to(m)
+    if extent is not None:
+        m.fit_bounds([[extent.south, extent.west], [extent.north, extent.east]])
     return m
 
 
