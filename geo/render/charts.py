@@ -43,7 +43,9 @@ def membership_timeline(history: pd.DataFrame, until: date) -> alt.LayerChart:
     return alt.layer(base).properties(height=alt.Step(20))
 
 
-TITLE_CHARS = 34  # a record's title on the narrow panel's axis (whole in the tooltip)
+TITLE_CHARS = 44  # a record's title on the narrow panel (whole in the tooltip)
+# Streamlit fits a chart's width to its column; the height stays the plot's, plus legend
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
 def _activity_scale(activities: list[str]) -> alt.Scale:
@@ -66,10 +68,11 @@ MAX_BARS = 60
 """Most records drawn one bar each; more are counted per year (an upload may hold 5,000)."""
 
 
-def records_timeline(records: pd.DataFrame, until: int) -> alt.Chart:
-    """A country's cooperation records as bars over the years, coloured by activity: one axis
-    label per record (titles shortened, whole in the tooltip), every activity in the legend;
-    more than :data:`MAX_BARS` records are counted per year and activity instead."""
+def records_timeline(records: pd.DataFrame, until: int) -> alt.LayerChart | alt.Chart:
+    """A country's cooperation records as bars over the years, coloured by activity, each bar
+    under its numbered title (the panel is narrow: titles shortened, whole in the tooltip), every
+    activity in the legend; more than :data:`MAX_BARS` records are counted per year and activity
+    instead."""
     if len(records) > MAX_BARS:
         return _records_per_year(records, until)
     numbered = [f"{i}. {_short(t)}" for i, t in enumerate(records["title"], start=1)]
@@ -80,17 +83,18 @@ def records_timeline(records: pd.DataFrame, until: int) -> alt.Chart:
         "to": records["end_year"].fillna(until).astype(int) + 1,
     })
     present = [a for a in ACTIVITIES if a in set(records["activity"])]
-    return alt.Chart(bars).mark_bar(cornerRadius=2).encode(
-        x=alt.X("from:Q", title=None, scale=alt.Scale(domain=[1959, until + 1], nice=False,
-                                                      zero=False),
-                axis=alt.Axis(format="d")),
+    row = alt.Y("label:N", title=None, sort=None, axis=None)
+    base = alt.Chart(bars).encode(y=row, tooltip=["record", "activity", "evidence", "from",
+                                                  "to"])
+    spans = base.mark_bar(cornerRadius=2, size=9, yOffset=6).encode(
+        x=alt.X("from:Q", title=None, axis=alt.Axis(format="d", labelOverlap=True),
+                scale=alt.Scale(domain=[1959, until + 1], nice=False, zero=False)),
         x2="to:Q",
-        y=alt.Y("label:N", title=None, sort=None,
-                axis=alt.Axis(labelLimit=0, labelOverlap=False, labelFontSize=11)),
         color=alt.Color("activity:N", title="Activity", scale=_activity_scale(present),
-                        legend=_activity_legend(1)),
-        tooltip=["record", "activity", "evidence", "from", "to"],
-    ).properties(height=alt.Step(20))
+                        legend=_activity_legend(1)))
+    titles = base.mark_text(align="left", baseline="bottom", dy=1, fontSize=11,
+                            color=NEUTRAL).encode(x=alt.value(0), text="label:N")
+    return alt.layer(spans, titles).properties(height=alt.Step(32), autosize=FIT_WIDTH)
 
 
 def _records_per_year(records: pd.DataFrame, until: int) -> alt.Chart:
@@ -101,13 +105,15 @@ def _records_per_year(records: pd.DataFrame, until: int) -> alt.Chart:
                           "activity": records["activity"].map(ACTIVITIES)}).explode("year")
     counts = spans.groupby(["year", "activity"]).size().rename("records").reset_index()
     present = [a for a in ACTIVITIES if a in set(records["activity"])]
-    return alt.Chart(counts).mark_bar().encode(
-        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d"),
-                scale=alt.Scale(domain=[1959, until + 1])),
+    return alt.Chart(counts.assign(next=counts["year"] + 1)).mark_bar().encode(
+        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", labelOverlap=True),
+                scale=alt.Scale(domain=[1959, until + 1], nice=False, zero=False)),
+        x2="next:Q",
         y=alt.Y("sum(records):Q", title="Records active"),
         color=alt.Color("activity:N", title="Activity", scale=_activity_scale(present),
-                        legend=alt.Legend(orient="bottom", columns=2)),
-        tooltip=["year:Q", "activity:N", "records:Q"]).properties(height=160)
+                        legend=_activity_legend(1)),
+        tooltip=["year:Q", "activity:N", "records:Q"]).properties(height=160,
+                                                                   autosize=FIT_WIDTH)
 
 
 def region_timeline(atlas: Atlas, activities: Iterable[str],
@@ -152,7 +158,7 @@ def region_timeline(atlas: Atlas, activities: Iterable[str],
         color=alt.Color("activity:N", title="Activity", scale=_activity_scale(present),
                         legend=_activity_legend(2)),
         tooltip=["year:Q", "activity:N", "records:Q"])
-    return alt.layer(*bands, stacked, *labels).properties(height=260)
+    return alt.layer(*bands, stacked, *labels).properties(height=240, autosize=FIT_WIDTH)
 
 
 def with_year(spec: dict, year: int, temporal: bool) -> dict:
