@@ -283,7 +283,7 @@ def test_play_starts_over_from_the_first_year_and_pauses():
     app.button(key="play").click().run()
     assert app.session_state["playing"] is True
     assert app.slider(key="year").value == 1959
-    assert app.button(key="play").label == "⏸ Pause"
+    assert app.button(key="play").label == "Pause"
     app.button(key="play").click().run()
     assert app.session_state["playing"] is False
 

@@ -124,23 +124,27 @@ def presenter_bar(atlas: Atlas, view: View) -> None:
     presenting, the arrow keys step the year."""
     stops = deck()
     at = current_stop(view)
-    cols = st.columns([1.1, 1.1, 1, 1, 3], vertical_alignment="center")
-    cols[0].button("◀ Previous stop", on_click=_step_stop, args=(-1,), key="prev_stop",
-                   disabled=not stops, shortcut="PageUp")
-    cols[1].button("Next stop ▶", on_click=_step_stop, args=(1,), key="next_stop",
-                   disabled=not stops, shortcut="PageDown")
+    cols = st.columns([1.5, 1.5, 1.1, 1.1, 2.6], vertical_alignment="center")
+    cols[0].button("Previous stop", icon=":material/skip_previous:", on_click=_step_stop,
+                   args=(-1,), key="prev_stop", disabled=not stops, shortcut="PageUp",
+                   width="stretch")
+    cols[1].button("Next stop", icon=":material/skip_next:", on_click=_step_stop, args=(1,),
+                   key="next_stop", disabled=not stops, shortcut="PageDown", width="stretch")
     playing = st.session_state.get("playing", False)
-    cols[2].button("⏸ Pause" if playing else "▶ Play years", key="play",
+    cols[2].button("Pause" if playing else "Play years", key="play", width="stretch",
+                   icon=":material/pause:" if playing else ":material/play_arrow:",
                    on_click=_toggle_play, args=(atlas.last_year, atlas.first_year))
     cols[3].toggle("Presentation", key="present")
     with cols[4]:
         if view.present:  # no slider on screen: the arrow keys are free to step the year
-            left, right, words = st.columns([1, 1, 4], vertical_alignment="center")
+            left, right, words = st.columns([1.3, 1.3, 3], vertical_alignment="center")
             years = (atlas.first_year, atlas.last_year)
-            left.button("Year −1", key="year_back", on_click=_step_year, args=(-1, *years),
-                        shortcut="Left")
-            right.button("Year +1", key="year_next", on_click=_step_year, args=(1, *years),
-                         shortcut="Right")
+            left.button("Year", icon=":material/chevron_left:", key="year_back",
+                        on_click=_step_year, args=(-1, *years), shortcut="Left",
+                        help="One year back")
+            right.button("Year", icon=":material/chevron_right:", key="year_next",
+                         on_click=_step_year, args=(1, *years), shortcut="Right",
+                         help="One year on")
         else:
             words = st.container()
         if at:
@@ -148,8 +152,9 @@ def presenter_bar(atlas: Atlas, view: View) -> None:
         else:
             words.caption(f"{len(stops)} stop(s) in the briefing deck" if stops
                           else "No stops yet: add some in the briefing deck below the map")
-    if playing:
-        _ticker()
+    with st.container():  # always drawn, so starting Play never shifts (and remounts) the map
+        if playing:
+            _ticker()
 
 
 @st.fragment(run_every=PLAY_SECONDS)
