@@ -3,16 +3,20 @@ link steps through its stops' whole views (year, title, note, map extent), from 
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import replace
 from functools import partial
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
-from geo.view.deck import Extent, Stop, to_link
+from geo.view.deck import Extent, Stop, from_link, to_link
+from geo.view.state import View
 from tests.e2e.conftest import ARTIFACTS, MAP_FRAME
-from tests.e2e.test_dashboard import DEFAULT, DRAWN, open_dashboard
+from tests.e2e.test_dashboard import ATLAS, DEFAULT, DRAWN, STATES, open_dashboard
 from tools.harness import wait_until
 
 pytestmark = pytest.mark.slow
@@ -22,6 +26,13 @@ YEAR = ("() => { const s = document.querySelector("
         "'[data-testid=stSidebar] [data-testid=stSliderThumbValue]');"
         " return s ? +s.textContent : 0; }")
 VIEW = "() => [window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]"
+
+
+def PARSE(params):
+    return View.from_query_params(params, DEFAULT, ATLAS.years,
+                                  sorted(ATLAS.organisations["org_id"]), STATES)
+
+
 DECK = (
     Stop(replace(DEFAULT, year=1962, mode="alliances"), "The missile crisis",
          "The OAS suspends Cuba.", Extent(-88.0, 15.0, -70.0, 26.0, 5.0)),
@@ -108,3 +119,45 @@ def test_a_deck_link_steps_through_the_same_views_in_a_fresh_browser(browser, se
         assert errors == []
     finally:
         page.context.close()
+
+
+def test_adding_the_view_keeps_the_map_s_extent_and_the_deck_file_opens_elsewhere(
+        page, browser, server, tmp_path):
+    frame = open_dashboard(page, f"{server}/?year=1983&mode=shared")
+    frame.evaluate("() => window.map.setView([13, -85], 6, {animate: false})")
+    bounds = frame.evaluate("() => { const b = window.map.getBounds();"
+                            " return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }")
+    page.get_by_text("Briefing deck: stops").click()
+    page.get_by_text("＋ Add this view as a stop").click()
+    expect(page).to_have_url(re.compile(r"deck="), timeout=20_000)
+    deck, notices = from_link(parse_qs(urlparse(page.url).query)["deck"][0], PARSE)
+    added = deck[-1]
+    assert notices == [] and (added.view.year, added.view.mode) == (1983, "shared")
+    assert added.extent.zoom == 6
+    assert [added.extent.west, added.extent.south, added.extent.east,
+            added.extent.north] == pytest.approx(bounds, abs=0.01)
+    title = page.locator('input[aria-label="Title"]').last
+    title.fill("Central America, shared alliances")
+    title.press("Enter")
+    expect(page).to_have_url(re.compile(r"deck="), timeout=20_000)
+    expect(title).to_be_visible()  # the editor stays open
+    with page.expect_download() as download:
+        page.get_by_text("Save the deck (JSON)").click()
+    saved = tmp_path / "deck.json"
+    download.value.save_as(saved)
+    assert json.loads(saved.read_text())["stops"][-1]["title"] == (
+        "Central America, shared alliances")
+
+    fresh = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    try:
+        open_dashboard(fresh, server)
+        fresh.get_by_text("Briefing deck: stops").click()
+        fresh.locator('[data-testid="stFileUploader"] input[type="file"]').last.set_input_files(
+            str(saved))
+        expect(fresh.get_by_text(f"Opened 'deck.json': {len(deck)} stop(s).")).to_be_visible(
+            timeout=20_000)
+        expect(fresh.locator('input[aria-label="Title"]').last).to_have_value(
+            "Central America, shared alliances")
+        no_error(fresh)
+    finally:
+        fresh.context.close()
