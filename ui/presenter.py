@@ -20,7 +20,7 @@ from geo.view.scene import Scene, describe
 from geo.view.state import View
 from ui.state import deck
 
-PLAY_SECONDS = 1.5
+PLAY_SECONDS = 1.0  # from one year drawn to the next step (a step takes about 1.5 s in all)
 PRESENT_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 header[data-testid="stHeader"] { display: none; }
