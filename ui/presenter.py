@@ -139,12 +139,10 @@ def presenter_bar(atlas: Atlas, view: View) -> None:
         if view.present:  # no slider on screen: the arrow keys are free to step the year
             left, right, words = st.columns([1.3, 1.3, 3], vertical_alignment="center")
             years = (atlas.first_year, atlas.last_year)
-            left.button("Year", icon=":material/chevron_left:", key="year_back",
-                        on_click=_step_year, args=(-1, *years), shortcut="Left",
-                        help="One year back")
-            right.button("Year", icon=":material/chevron_right:", key="year_next",
-                         on_click=_step_year, args=(1, *years), shortcut="Right",
-                         help="One year on")
+            left.button("−1", key="year_back", on_click=_step_year, args=(-1, *years),
+                        shortcut="Left", help="One year back", width="stretch")
+            right.button("+1", key="year_next", on_click=_step_year, args=(1, *years),
+                         shortcut="Right", help="One year on", width="stretch")
         else:
             words = st.container()
         if at:
