@@ -331,3 +331,22 @@ def test_unusable_geometry_refuses_with_the_reason(monkeypatch, mini_dir):
         "no country could be read from data/countries.geojson: the map has nothing to draw.\n\n"
         "data/countries.geojson:0: file: cannot be read as GeoJSON: ")
     assert not app.slider
+
+
+def test_play_takes_a_step_per_tick_before_the_slider_and_stops_at_the_last_year():
+    app = start(year="2024")
+    app.button(key="play").click().run()
+    assert app.slider(key="year").value == 2024  # the first step comes a period later
+    for year in (2025, 2026):
+        app = rerun(app, _tick=True)
+        assert app.slider(key="year").value == year
+    assert app.session_state["playing"] is False and app.button(key="play").label == "Play years"
+
+
+def test_while_presenting_the_arrow_buttons_step_the_year():
+    app = start(present="1", year="1990")
+    app.button(key="year_next").click().run()
+    assert app.session_state["year"] == 1991
+    app.button(key="year_back").click().run()
+    app.button(key="year_back").click().run()
+    assert app.session_state["year"] == 1989
