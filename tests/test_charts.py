@@ -119,3 +119,10 @@ def test_the_records_chart_shows_every_record_and_every_activity(atlas):
     labels = [t for t in shown if re.match(r"\d+\. ", t)]
     assert len(labels) == len(records) >= 10
     assert {ACTIVITIES[a] for a in records["activity"]} <= set(shown)
+
+
+def test_the_year_rule_is_drawn_on_the_regional_timeline(atlas):
+    vlc = pytest.importorskip("vl_convert")
+    spec = region_timeline(atlas, ACTIVITIES, EVIDENCE).properties(width=600).to_dict()
+    assert 'stroke-dasharray="4,3"' not in vlc.vegalite_to_svg(spec)
+    assert 'stroke-dasharray="4,3"' in vlc.vegalite_to_svg(with_year(spec, 1983, False))

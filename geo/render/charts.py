@@ -165,7 +165,8 @@ def with_year(spec: dict, year: int, temporal: bool) -> dict:
     """A layered chart's Vega-Lite ``spec`` with a dashed rule at ``year`` (1 July when the x
     axis is temporal), added to the spec rather than rebuilt: cached specs stay reusable."""
     datum = {"year": year, "month": 7, "date": 1} if temporal else year
-    rule = {"mark": {"type": "rule", "color": "#000", "strokeDash": [4, 3]},
+    rule = {"data": {"values": [{}]},  # one mark: the layers above bring their own data
+            "mark": {"type": "rule", "color": "#000", "strokeDash": [4, 3]},
             "encoding": {"x": {"datum": datum, "type": "temporal" if temporal
                                else "quantitative"}}}
     return {**spec, "layer": [*spec["layer"], rule]}
