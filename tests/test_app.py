@@ -202,7 +202,7 @@ def test_next_and_previous_stop_step_through_the_deck_s_whole_views():
     app = start(deck=_deck_link(*THREE), year="1970")
     app.button(key="next_stop").click().run()
     assert (app.slider(key="year").value, app.session_state["mode"]) == (1962, "alliances")
-    assert "Stop 1 of 3: Missile crisis" in [c.value for c in app.caption]
+    assert "Stop 1 of 3: Missile crisis" in texts(app)
     app.button(key="next_stop").click().run()
     assert app.slider(key="year").value == 1983
     assert (app.session_state["country"], app.session_state["compare"]) == ("NIC", 1979)
@@ -227,6 +227,8 @@ def test_the_deck_editor_edits_reorders_and_deletes_and_stays_open():
     app = start(deck=_deck_link(*THREE))
     app.text_input(key="stop_title_0").set_value("Crisis <b>1962</b>").run()
     assert app.session_state["_deck"][0].title == "Crisis <b>1962</b>"
+    app.button(key="stop_go_0").click().run()
+    assert "Stop 1 of 3: Crisis <b>1962</b>" in texts(app)  # shown as written
     app.text_input(key="stop_note_1").set_value("Advisers arrive.").run()
     app.button(key="stop_down_0").click().run()
     assert [s.title for s in app.session_state["_deck"]] == [
@@ -249,7 +251,7 @@ def test_the_default_deck_is_the_eras_and_stays_out_of_the_url(mini):
 
 def test_a_damaged_deck_link_falls_back_with_a_notice(mini):
     app = start(deck="not-a-deck")
-    assert any("damaged or incomplete" in i for i in infos(app))
+    assert any("damaged or incomplete" in t for t in texts(app))
     assert len(app.session_state["_deck"]) == len(mini.eras)
 
 

@@ -17,7 +17,7 @@ from geo.view import deck as decks
 from geo.view.deck import Extent, Stop
 from geo.view.scene import describe
 from geo.view.state import View
-from ui import cache
+from ui import cache, plain
 from ui.presenter import apply_stop
 from ui.state import current_view, deck, view_parser
 
@@ -72,8 +72,7 @@ def _add(default: View, extent: Extent | None) -> None:
     """Callback: the view on screen, framed as the map is, becomes the deck's last stop."""
     stops = deck()
     if len(stops) >= decks.MAX_STOPS:
-        st.session_state["_deck_message"] = ("warning", f"A deck holds at most "
-                                             f"{decks.MAX_STOPS} stops.")
+        st.session_state["_deck_message"] = [f"A deck holds at most {decks.MAX_STOPS} stops."]
         return
     view = replace(current_view(default), present=False)
     _set_deck([*stops, Stop(view=view, extent=extent)])
@@ -105,12 +104,11 @@ def _open_file(atlas: Atlas, default: View) -> None:
     try:
         stops, notices = decks.from_json(uploaded.getvalue(), view_parser(atlas, default))
     except decks.DeckError as error:
-        st.session_state["_deck_message"] = ("error", str(error))
+        st.session_state["_deck_message"] = [f"Not opened: {error}"]
         return
     _set_deck(stops)
     words = f"Opened {uploaded.name!r}: {len(stops)} stop(s)."
-    st.session_state["_deck_message"] = ("warning" if notices else "success",
-                                         " ".join([words, *notices]))
+    st.session_state["_deck_message"] = [words, *notices]
 
 
 def deck_editor(atlas: Atlas, default: View) -> None:
@@ -154,8 +152,8 @@ def _stop_row(atlas: Atlas, index: int, stop: Stop, count: int) -> None:
 def _files(atlas: Atlas, default: View) -> None:
     """Save and open the deck as JSON; download it as PDF or PowerPoint."""
     stops = deck()
-    if message := st.session_state.pop("_deck_message", None):
-        getattr(st, message[0])(message[1])
+    # a file's name and contents: plain text only
+    plain.notices(st.session_state.pop("_deck_message", []))
     save, pdf, pptx = st.columns(3)
     save.download_button("Save the deck (JSON)", decks.to_json(stops, default),
                          file_name="alliance-atlas-deck.json", mime="application/json",

@@ -18,6 +18,7 @@ from geo.render.webmap import REGION_EXTENT
 from geo.view.deck import Stop, stop_fields
 from geo.view.scene import Scene, describe
 from geo.view.state import View
+from ui.plain import shorten
 from ui.state import deck
 
 PLAY_SECONDS = 1.0  # from one year drawn to the next step (a step takes about 1.5 s in all)
@@ -145,8 +146,9 @@ def presenter_bar(atlas: Atlas, view: View) -> None:
                          shortcut="Right", help="One year on", width="stretch")
         else:
             words = st.container()
-        if at:
-            words.caption(f"Stop {at[0] + 1} of {len(stops)}: {at[1].label(at[0] + 1)}")
+        if at:  # the presenter's words: plain text
+            words.text(shorten(f"Stop {at[0] + 1} of {len(stops)}: {at[1].label(at[0] + 1)}",
+                               120))
         else:
             words.caption(f"{len(stops)} stop(s) in the briefing deck" if stops
                           else "No stops yet: add some in the briefing deck below the map")
