@@ -33,7 +33,7 @@ def _on_map_change(atlas: Atlas) -> None:
 
 def show_map(atlas: Atlas, scene: Scene, shapes: dict, assets: tuple[str, str]) -> None:
     """The map: a stable base plus this view's layers, so the view and toggles survive."""
-    height = 510 if scene.view.present else 620
+    height = 490 if scene.view.present else 620  # room for a stop's note at 720 px
     base = webmap.base_map(atlas.countries, scene.palette, assets, height=height)
     # where a stop asked the map to go; the map moves only when this changes, so pans stay
     center, zoom, _ = st.session_state.get("_goto", (None, None, 0))
