@@ -138,10 +138,13 @@ def test_adding_the_view_keeps_the_map_s_extent_and_the_deck_file_opens_elsewher
     assert [added.extent.west, added.extent.south, added.extent.east,
             added.extent.north] == pytest.approx(bounds, abs=0.01)
     title = page.locator('input[aria-label="Title"]').last
-    before = page.url
     title.fill("Central America, shared alliances")
     title.press("Enter")
-    page.wait_for_function(f"() => window.location.href !== {before!r}", timeout=20_000)
+
+    def titled() -> bool:  # the edit has reached the deck (its link says so)
+        link = parse_qs(urlparse(page.url).query).get("deck", [""])[0]
+        return from_link(link, PARSE)[0][-1].title == "Central America, shared alliances"
+    wait_until(titled, 20, 0.2, "the edited title in the link")
     expect(title).to_be_visible()  # the editor stays open
     with page.expect_download() as download:
         page.get_by_text("Save the deck (JSON)").click()
