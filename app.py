@@ -14,6 +14,7 @@ from geo.data.validate import unservable
 from ui import (
     cache,
     country_panel,
+    deck,
     map_view,
     matrix,
     notes,
@@ -39,12 +40,14 @@ if reason := unservable(curated):  # refuse with the reason, never a generic err
 assets = cache.assets(st.get_option("server.baseUrlPath") or "")
 shapes = cache.shapes(data_dir)
 default = state.default_view(curated)
+default_stops = state.default_deck(curated, default)
 state.start_session(curated)
+presenter.advance(curated)  # Play's next year, set before the slider is drawn
 
 sidebar.controls(curated)
 atlas = your_records.session_atlas(curated)
 view = state.current_view(default)
-state.sync_url(view, default)
+state.sync_url(view, default, default_stops)
 scene = cache.scene(atlas, view)
 
 map_view.layout(view.present)
@@ -75,8 +78,8 @@ with side_area.container(key="country_panel"):
     country_panel.country_panel(atlas, scene)
 notes.empty_notes(scene)
 notes.what_changed(atlas, scene)
-share_export.share_and_export(atlas, scene, default, shapes, assets)
+share_export.share_and_export(atlas, scene, default, default_stops, shapes, assets)
 matrix.membership_matrix_section(atlas, scene)
 timeline.timeline_and_narratives(atlas, scene)
-presenter.stops_editor(view, default)
+deck.deck_editor(atlas, default)
 sources.sources_for_view(atlas, scene)

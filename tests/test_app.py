@@ -6,14 +6,23 @@ breaks these tests; one smoke test opens the page on the repository's data.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import ACTIVITIES, load_atlas
+from geo.view.deck import Extent, Stop, from_link, to_link
+from geo.view.state import View
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
+DEFAULT = View.default(2026, ("ALBA", "CELAC", "MERCOSUR"))  # the fixture data's
+
+
+def parse(params):  # reads a stop's view as the page does (on the fixture data)
+    return View.from_query_params(params, DEFAULT, range(1959, 2027), DEFAULT.alliances,
+                                  ["NIC", "VEN", "CUB"])
 
 
 @pytest.fixture(autouse=True)
@@ -190,21 +199,80 @@ def test_presentation_mode_shows_a_title_block_with_year_filters_and_sources():
     assert not app.header  # the page title gives way to the title block
 
 
-def test_next_and_previous_stop_step_through_the_stops():
-    app = start(stops="1962,1983,2008", year="1970")
+def _deck_link(*stops: Stop) -> str:
+    return to_link(stops, DEFAULT)
+
+
+THREE = (
+    Stop(replace(DEFAULT, year=1962, mode="alliances"), "Missile crisis", "OAS suspends Cuba."),
+    Stop(replace(DEFAULT, year=1983, country="NIC", compare=1979), "Central America",
+         extent=Extent(-92.0, 7.0, -77.0, 18.0, 5.5)),
+    Stop(replace(DEFAULT, year=2008, alliances=("ALBA",)), "ALBA years"),
+)
+
+
+def test_next_and_previous_stop_step_through_the_deck_s_whole_views():
+    app = start(deck=_deck_link(*THREE), year="1970")
+    app.button(key="next_stop").click().run()
+    assert (app.slider(key="year").value, app.session_state["mode"]) == (1962, "alliances")
+    assert "Stop 1 of 3: Missile crisis" in texts(app)
     app.button(key="next_stop").click().run()
     assert app.slider(key="year").value == 1983
+    assert (app.session_state["country"], app.session_state["compare"]) == ("NIC", 1979)
+    assert app.session_state["_goto"][1] == 5.5  # the map is sent to the stop's extent
     app.button(key="next_stop").click().run()
+    assert list(app.session_state["alliances"]) == ["ALBA"]
+    app.button(key="next_stop").click().run()  # stays on the last stop
     assert app.slider(key="year").value == 2008
-    app.button(key="next_stop").click().run()
-    assert app.slider(key="year").value == 1962  # wraps round
     app.button(key="prev_stop").click().run()
-    assert app.slider(key="year").value == 2008
-    app.button(key="remove_stop").click().run()
-    assert list(app.session_state["stops"]) == [1962, 1983]
-    assert app.query_params["stops"] == "1962,1983"
-    app.button(key="add_stop").click().run()
-    assert list(app.session_state["stops"]) == [1962, 1983, 2008]
+    assert app.slider(key="year").value == 1983
+
+
+def test_presenting_a_stop_shows_its_title_and_note():
+    app = start(deck=_deck_link(*THREE), present="1")
+    app.button(key="next_stop").click().run()
+    text = markdown(app)
+    assert '<span class="year">1962</span>Missile crisis' in text
+    assert '<div class="note">OAS suspends Cuba.</div>' in text
+
+
+def test_the_deck_editor_edits_reorders_and_deletes_and_stays_open():
+    app = start(deck=_deck_link(*THREE))
+    app.text_input(key="stop_title_0").set_value("Crisis <b>1962</b>").run()
+    assert app.session_state["_deck"][0].title == "Crisis <b>1962</b>"
+    app.button(key="stop_go_0").click().run()
+    assert "Stop 1 of 3: Crisis <b>1962</b>" in texts(app)  # shown as written
+    app.text_input(key="stop_note_1").set_value("Advisers arrive.").run()
+    app.button(key="stop_down_0").click().run()
+    assert [s.title for s in app.session_state["_deck"]] == [
+        "Central America", "Crisis <b>1962</b>", "ALBA years"]
+    assert app.text_input(key="stop_title_1").value == "Crisis <b>1962</b>"
+    app.button(key="stop_delete_2").click().run()
+    assert [s.title for s in app.session_state["_deck"]] == ["Central America",
+                                                            "Crisis <b>1962</b>"]
+    deck, notices = from_link(app.query_params["deck"], parse)
+    assert deck == app.session_state["_deck"] and notices == []
+    assert deck[0].note == "Advisers arrive." and deck[0].extent == THREE[1].extent
+    assert app.expander(key="deck_open") is not None
+
+
+def test_the_default_deck_is_the_eras_and_stays_out_of_the_url(mini):
+    app = start()
+    assert [s.view.year for s in app.session_state["_deck"]] == list(mini.eras["preset_year"])
+    assert "deck" not in app.query_params
+
+
+def test_a_damaged_deck_link_falls_back_with_a_notice(mini):
+    app = start(deck="not-a-deck")
+    assert any("damaged or incomplete" in t for t in texts(app))
+    assert len(app.session_state["_deck"]) == len(mini.eras)
+
+
+def test_older_stops_links_still_open_as_a_deck():
+    app = start(stops="1962,1983")
+    assert [s.view.year for s in app.session_state["_deck"]] == [1962, 1983]
+    app = start(stops="1962,\u00b2," + "9" * 5000 + ",abc,1990")
+    assert [s.view.year for s in app.session_state["_deck"]] == [1962, 1990]
 
 
 def test_the_membership_matrix_shows_the_year():
@@ -240,7 +308,7 @@ def test_play_starts_over_from_the_first_year_and_pauses():
     app.button(key="play").click().run()
     assert app.session_state["playing"] is True
     assert app.slider(key="year").value == 1959
-    assert app.button(key="play").label == "⏸ Pause"
+    assert app.button(key="play").label == "Pause"
     app.button(key="play").click().run()
     assert app.session_state["playing"] is False
 
@@ -288,3 +356,22 @@ def test_unusable_geometry_refuses_with_the_reason(monkeypatch, mini_dir):
         "no country could be read from data/countries.geojson: the map has nothing to draw.\n\n"
         "data/countries.geojson:0: file: cannot be read as GeoJSON: ")
     assert not app.slider
+
+
+def test_play_takes_a_step_per_tick_before_the_slider_and_stops_at_the_last_year():
+    app = start(year="2024")
+    app.button(key="play").click().run()
+    assert app.slider(key="year").value == 2024  # the first step comes a period later
+    for year in (2025, 2026):
+        app = rerun(app, _tick=True)
+        assert app.slider(key="year").value == year
+    assert app.session_state["playing"] is False and app.button(key="play").label == "Play years"
+
+
+def test_while_presenting_the_arrow_buttons_step_the_year():
+    app = start(present="1", year="1990")
+    app.button(key="year_next").click().run()
+    assert app.session_state["year"] == 1991
+    app.button(key="year_back").click().run()
+    app.button(key="year_back").click().run()
+    assert app.session_state["year"] == 1989

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import html
+import re
+
+import pytest
+
 from geo import ACTIVITIES, EVIDENCE
 from geo.render.charts import (
     membership_timeline,
@@ -77,3 +82,47 @@ def test_charts_stay_up_at_the_upload_cap(mini):
         (2020, ACTIVITIES["medical_diplomacy"], len(records))}
     assert len(counts) <= (atlas.last_year - 1958) * len(ACTIVITIES)
     region_timeline(atlas, ACTIVITIES, EVIDENCE).to_dict()
+
+
+# --- the charts as Vega renders them (compiled and drawn by vl-convert, no browser) -------------
+
+def compiled(chart, width: int) -> tuple[dict, str]:
+    """The chart's compiled Vega spec and its SVG, at ``width`` pixels."""
+    vlc = pytest.importorskip("vl_convert")
+    spec = chart.properties(width=width).to_dict()
+    return vlc.vegalite_to_vega(spec), vlc.vegalite_to_svg(spec)
+
+
+def svg_texts(svg: str) -> list[str]:
+    return [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+
+
+@pytest.mark.parametrize("activities", [list(ACTIVITIES), ["medical_diplomacy"]])
+def test_the_regional_timeline_spans_exactly_the_atlas_s_years(atlas, activities):
+    vega, svg = compiled(region_timeline(atlas, activities, EVIDENCE), 700)
+    (x,) = [s for s in vega["scales"] if s["name"] == "x"]
+    assert x["domain"] == [atlas.first_year, atlas.last_year + 1]
+    assert not x.get("zero") and not x.get("nice")
+    (colour,) = [s for s in vega["scales"] if s["name"] == "color"]
+    shown = svg_texts(svg)
+    present = {r["activity"] for r in rows(region_timeline(atlas, activities, EVIDENCE)
+                                           .to_dict())[1]}
+    assert set(colour["domain"]) == present  # the colour scale is the activities' alone
+    assert present <= set(shown)  # every activity present is in the legend
+    assert set(atlas.eras["label"]) <= set(shown)  # every era is named
+
+
+def test_the_records_chart_shows_every_record_and_every_activity(atlas):
+    records = atlas.cooperation(country="VEN")
+    _, svg = compiled(records_timeline(records, atlas.last_year), 300)
+    shown = svg_texts(svg)
+    labels = [t for t in shown if re.match(r"\d+\. ", t)]
+    assert len(labels) == len(records) >= 10
+    assert {ACTIVITIES[a] for a in records["activity"]} <= set(shown)
+
+
+def test_the_year_rule_is_drawn_on_the_regional_timeline(atlas):
+    vlc = pytest.importorskip("vl_convert")
+    spec = region_timeline(atlas, ACTIVITIES, EVIDENCE).properties(width=600).to_dict()
+    assert 'stroke-dasharray="4,3"' not in vlc.vegalite_to_svg(spec)
+    assert 'stroke-dasharray="4,3"' in vlc.vegalite_to_svg(with_year(spec, 1983, False))

@@ -165,11 +165,11 @@ def test_csv_is_the_view_s_records_exactly(mini):
         ["ven-doctors-2003", "VEN", "Venezuela", "medical_diplomacy", "Medical diplomacy",
          "2003", "", "2003-04", "", "government", "medical_services",
          "Title of ven-doctors-2003", "What happened.", "documented", "",
-         "Cuba abroad", "http://example.org/cuba?x=1"],
+         "Cuba abroad", "http://example.org/cuba?x=1", "no"],
         ["ven-intelligence-2008", "VEN", "Venezuela", "intelligence_cooperation",
          "Intelligence cooperation", "2008", "", "2008", "", "government", "",
          "Title of ven-intelligence-2008",
-         "What happened.", "reported", "", "Cuba abroad", "http://example.org/cuba?x=1"],
+         "What happened.", "reported", "", "Cuba abroad", "http://example.org/cuba?x=1", "no"],
     ]
 
 
@@ -191,9 +191,9 @@ def test_csv_joins_several_sources(atlas):
     scene = scene_of(atlas, year=1963)
     record = scene.records[scene.records["record_id"] == "arg-egp-masetti-1963"].iloc[0]
     row = next(r for r in read_csv(records_csv(atlas, scene)) if r[0] == record["record_id"])
-    assert row[-2] == " | ".join(s["title"] for s in record["sources"])
-    assert row[-1] == " | ".join(s["url"] for s in record["sources"])
-    assert row[-1].count(" | ") == len(record["sources"]) - 1 >= 1
+    assert row[-3] == " | ".join(s["title"] for s in record["sources"])
+    assert row[-2] == " | ".join(s["url"] for s in record["sources"])
+    assert row[-2].count(" | ") == len(record["sources"]) - 1 >= 1
 
 
 def test_csv_defuses_formulas(mini):
@@ -240,12 +240,12 @@ def test_geojson_is_the_joined_map(mini):
     assert json.loads(data)["metadata"] == {
         "title": "Alliance Atlas",
         "view": {**dataclasses.asdict(scene.view), "alliances": [],
-                 "activities": list(ACTIVITIES), "evidence": ["documented", "reported", "alleged"],
-                 "stops": []},
+                 "activities": list(ACTIVITIES), "evidence": ["documented", "reported", "alleged"]},
         "filters": "Membership status in ALBA; as of 1 July 2010; all activities; "
                    "all evidence grades",
         "reviewed": "2026-11-25",
         "boundaries": "Natural Earth (simplified)",
+        "user_supplied_records": 0,
         "sources": [
             {"title": "ALBA members", "publisher": "Example", "url": "https://example.org/alba"},
             {"title": "Cuba abroad", "publisher": "Example", "url": "http://example.org/cuba?x=1"},

@@ -10,7 +10,7 @@ from geo.view.state import View
 
 ORGS = ("ALBA", "CELAC", "OAS")
 YEARS = range(1959, 2027)
-DEFAULT = View.default(2026, ORGS, stops=(1967, 2009))
+DEFAULT = View.default(2026, ORGS)
 
 
 def parse(params: dict) -> tuple[View, list[str]]:
@@ -21,7 +21,7 @@ CHANGED = {
     "year": 1983, "alliances": ("OAS",), "activities": ("peacekeeping", "medical_diplomacy"),
     "evidence": ("alleged",), "mode": "shared", "country": "DMA", "compare": 1975,
     "palette": "contrast", "present": True, "all_records": True, "basemap": True,
-    "stops": (1962, 1983, 2026), "focus": "OAS", "links": False,
+    "focus": "OAS", "links": False,
 }
 
 
@@ -40,7 +40,7 @@ def test_each_field_round_trips_through_the_url(name):
 def test_all_fields_at_once_and_empty_lists_round_trip():
     view = replace(DEFAULT, **CHANGED)
     assert parse(view.to_query_params(DEFAULT)) == (view, [])
-    empty = replace(DEFAULT, alliances=(), activities=(), evidence=(), stops=())
+    empty = replace(DEFAULT, alliances=(), activities=(), evidence=())
     assert parse(empty.to_query_params(DEFAULT)) == (empty, [])
 
 
@@ -60,17 +60,11 @@ def test_all_fields_at_once_and_empty_lists_round_trip():
                                   "default."),
     ({"evidence": ["rumour"]}, "'evidence': unknown value 'rumour'; using the default."),
     ({"present": "yes"}, "'present': expected 1 or 0; using the default."),
-    ({"stops": "1962,abc"}, "'stops': expected up to 12 comma-separated years; using the "
-                            "default."),
-    ({"stops": ",".join(["2000"] * 13)}, "'stops': expected up to 12 comma-separated years; "
-                                         "using the default."),
     ({"utm_source": "mail"}, "Unknown parameter 'utm_source' ignored."),
     ({"year": "\u00b2"}, "'year': expected a year from 1959 to 2026; using the default."),
     ({"compare": "\u0661\u0669\u0668\u0663"},  # Arabic-Indic digits
      "'compare': expected a year from 1959 to 2026; using the default."),
     ({"year": "9" * 5000}, "'year': expected a year from 1959 to 2026; using the default."),
-    ({"stops": "1962,\u00b2"}, "'stops': expected up to 12 comma-separated years; using the "
-                               "default."),
     ({"alliances": ["X", "Y", "Z", "W"]}, "'alliances': unknown values 'W', 'X', 'Y' and 1 more; "
                                           "using the default."),
     ({"a" * 500_000: "1"}, f"Unknown parameter {'a' * 37!r}... ignored."),

@@ -51,10 +51,13 @@ def _on_map_change(atlas: Atlas) -> None:
 
 def show_map(atlas: Atlas, scene: Scene, shapes: dict, assets: tuple[str, str]) -> None:
     """The map: a stable base plus this view's layers, so the view survives a rerun."""
-    height = 560
+    height = 490 if scene.view.present else 560  # presenting: room for a stop's note at 720 px
     base = webmap.base_map(atlas.countries, scene.palette, assets, height=height)
+    # where a stop asked the map to go; the map moves only when this changes, so pans stay
+    center, zoom, _ = st.session_state.get("_goto", (None, None, 0))
     st_folium(base, key=MAP_KEY, height=height, use_container_width=True,
               returned_objects=["last_active_drawing", "last_clicked"],
+              center=center, zoom=zoom,
               feature_group_to_add=webmap.view_layers(scene, shapes),
               on_change=partial(_on_map_change, atlas))
 

@@ -1,36 +1,53 @@
-"""Sharing and exporting the view: the link that reproduces it and every download."""
+"""Sharing and exporting the view: the link that reproduces it (with the deck) and every download,
+each describing itself (title, year, filters, sources) and framed as the map is."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from geo import Atlas
+from geo import Atlas, cited_sources
 from geo.io import exports
-from geo.render import leaflet, slide, webmap
-from geo.view.scene import Scene
+from geo.render import html, leaflet, slide, webmap
+from geo.view.deck import Deck, Extent
+from geo.view.scene import Scene, describe
 from geo.view.state import View
+from ui.deck import read_map_view
+from ui.presenter import current_stop, frame_map
 from ui.state import share_url
 
 
-def share_and_export(atlas: Atlas, scene: Scene, default: View, shapes: dict,
-                     assets: tuple[str, str]) -> None:
-    """Copy a link to this view; download the slide, the data and the interactive map."""
+def share_and_export(atlas: Atlas, scene: Scene, default: View, default_stops: Deck,
+                     shapes: dict, assets: tuple[str, str]) -> None:
+    """Copy a link to this view and deck; download the slide, the data and the offline map."""
     view = scene.view
+    at = current_stop(view)
+    title, note = (at[1].label(at[0] + 1), at[1].note) if at else (exports.TITLE, "")
+    extent: Extent | None = st.session_state.get("_extent")
     share, downloads = st.columns([3, 2])
     with share.popover("🔗 Copy link to this view", use_container_width=True):
-        st.code(share_url(view, default), language=None, wrap_lines=True)
-        st.caption("The link reproduces the year, filters, colour mode, country and stops.")
+        st.code(share_url(view, default, default_stops), language=None, wrap_lines=True)
+        st.caption("The link reproduces the year, filters, colour mode, country, comparison and "
+                   "the briefing deck with its titles, notes and map extents.")
     with downloads.popover("⬇ Export this view", use_container_width=True):
+        framed = "the whole region" if extent is None else "the map as last framed"
+        st.caption(f"Slides and the offline map show {framed}.")
+        left, right = st.columns(2)
+        with left:
+            read_map_view("Frame as the map is now", "frame_exports", frame_map)
+        right.button("Whole region", key="frame_region", on_click=frame_map, args=(None,),
+                     disabled=extent is None, width="stretch")
         files = [
-            ("Slide (PNG, 16:9)", "png", "image/png", lambda: slide.slide_png(atlas, scene)),
-            ("Slide (PDF)", "pdf", "application/pdf", lambda: slide.slide_pdf(atlas, scene)),
+            ("Slide (PNG, 16:9)", "png", "image/png",
+             lambda: slide.slide_png(atlas, scene, title, note, extent)),
+            ("Slide (PDF)", "pdf", "application/pdf",
+             lambda: slide.slide_pdf(atlas, scene, title, note, extent)),
             ("Records (CSV)", "csv", "text/csv", lambda: exports.records_csv(atlas, scene)),
             ("Agreements in force (CSV)", "agreements", "text/csv",
              lambda: exports.agreements_csv(atlas, scene)),
             ("Map data (GeoJSON)", "geojson", "application/geo+json",
              lambda: exports.map_geojson(atlas, scene)),
             ("Interactive map (HTML, works offline)", "html", "text/html",
-             lambda: _standalone(atlas, scene, shapes, assets)),
+             lambda: standalone(atlas, scene, shapes, assets, title, note, extent)),
             ("Sources (text)", "txt", "text/plain", lambda: exports.sources_text(atlas, scene)),
         ]
         for label, what, mime, make in files:
@@ -40,5 +57,11 @@ def share_and_export(atlas: Atlas, scene: Scene, default: View, shapes: dict,
                                width="stretch")
 
 
-def _standalone(atlas: Atlas, scene: Scene, shapes: dict, assets: tuple[str, str]) -> str:
-    return leaflet.standalone_html(webmap.complete_map(atlas.countries, scene, shapes, assets))
+def standalone(atlas: Atlas, scene: Scene, shapes: dict, assets: tuple[str, str], title: str,
+               note: str = "", extent: Extent | None = None) -> str:
+    """The offline HTML page: the title block above the map, framed as ``extent``."""
+    header = html.export_header(
+        title, scene.view.year, describe(scene.view, atlas), note, atlas.reviewed.isoformat(),
+        cited_sources(scene.records, scene.statuses), exports.user_supplied(scene) > 0)
+    m = webmap.complete_map(atlas.countries, scene, shapes, assets, extent)
+    return leaflet.standalone_html(m, header)

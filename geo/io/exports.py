@@ -22,12 +22,12 @@ from geo.view.scene import Scene, describe
 from geo.view.state import View
 
 __all__ = ["AGREEMENT_COLUMNS", "CSV_COLUMNS", "TITLE", "agreements_csv", "filename",
-           "map_geojson", "records_csv", "sources_text"]
+           "map_geojson", "records_csv", "sources_text", "user_supplied"]
 
 TITLE = "Alliance Atlas"
 CSV_COLUMNS = ("record_id", "iso3", "country", "activity", "activity_label", "start_year",
                "end_year", "start", "end", "counterpart", "cuban_body", "title", "description",
-               "evidence", "evidence_note", "source_titles", "source_urls")
+               "evidence", "evidence_note", "source_titles", "source_urls", "user_supplied")
 AGREEMENT_COLUMNS = ("agreement_id", "iso3", "country", "title", "signed", "ended", "subject",
                      "note", "source_titles", "source_urls")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -36,7 +36,8 @@ JOIN = " | "
 def records_csv(atlas: Atlas, scene: Scene) -> bytes:
     """The view's cooperation records as UTF-8 CSV (columns :data:`CSV_COLUMNS`).
 
-    Several sources are joined with `` | ``; a cell that a spreadsheet would run as a formula
+    ``user_supplied`` is ``yes`` for a row from this session's upload, else ``no``. Several
+    sources are joined with `` | ``; a cell that a spreadsheet would run as a formula
     (starting with ``= + - @``, tab or carriage return) gets a leading apostrophe.
     """
     names = atlas.countries.set_index("iso3")["name_en"]
@@ -49,7 +50,8 @@ def records_csv(atlas: Atlas, scene: Scene) -> bytes:
                  _year(row.end_year), row.start, row.end, row.counterpart, row.cuban_body,
                  row.title, row.description, row.evidence,
                  row.evidence_note, JOIN.join(s["title"] for s in row.sources),
-                 JOIN.join(s["url"] for s in row.sources)]
+                 JOIN.join(s["url"] for s in row.sources),
+                 "yes" if getattr(row, "user_supplied", False) is True else "no"]
         writer.writerow([_cell(c) for c in cells])
     return buffer.getvalue().encode("utf-8")
 
@@ -68,6 +70,11 @@ def agreements_csv(atlas: Atlas, scene: Scene) -> bytes:
                  JOIN.join(s["url"] for s in row.sources)]
         writer.writerow([_cell(c) for c in cells])
     return buffer.getvalue().encode("utf-8")
+
+
+def user_supplied(scene: Scene) -> int:
+    """How many of the view's records come from the session's upload."""
+    return int(scene.records["user_supplied"].sum()) if "user_supplied" in scene.records else 0
 
 
 def _year(value) -> str:
@@ -112,6 +119,7 @@ def map_geojson(atlas: Atlas, scene: Scene) -> bytes:
             "filters": describe(scene.view, atlas),
             "reviewed": atlas.reviewed.isoformat(),
             "boundaries": "Natural Earth (simplified)",
+            "user_supplied_records": user_supplied(scene),
             "sources": sources[["title", "publisher", "url"]].to_dict("records"),
         },
         "features": features,
@@ -124,6 +132,9 @@ def sources_text(atlas: Atlas, scene: Scene) -> str:
     sources = cited_sources(scene.records, scene.statuses)
     lines = [f"Sources for this view ({TITLE}, reviewed {atlas.reviewed.isoformat()}): "
              f"{describe(scene.view, atlas)}"]
+    if n := user_supplied(scene):
+        lines.append(f"Includes {n} user-supplied record(s), not curated; their sources are "
+                     "listed as the user gave them.")
     lines += [" — ".join(" ".join(str(v).split()) for v in (s.title, s.publisher, s.url))
               for s in sources.itertuples()]
     return "\n".join(lines) + "\n"

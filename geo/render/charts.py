@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import date
 
@@ -42,36 +43,58 @@ def membership_timeline(history: pd.DataFrame, until: date) -> alt.LayerChart:
     return alt.layer(base).properties(height=alt.Step(20))
 
 
+TITLE_CHARS = 44  # a record's title on the narrow panel (whole in the tooltip)
+# Streamlit fits a chart's width to its column; the height stays the plot's, plus legend
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+
+
 def _activity_scale(activities: list[str]) -> alt.Scale:
     colours = qualitative(list(ACTIVITIES))
     return alt.Scale(domain=[ACTIVITIES[a] for a in activities],
                      range=[colours[a] for a in activities])
 
 
+def _activity_legend(columns: int) -> alt.Legend:
+    """Every activity listed (no symbol or label limit), in columns that fit the chart."""
+    return alt.Legend(orient="bottom", columns=columns, symbolLimit=0, labelLimit=0,
+                      titleLimit=0)
+
+
+def _short(title: str, chars: int = TITLE_CHARS) -> str:
+    return title if len(title) <= chars else title[:chars - 1].rstrip() + "…"
+
+
 MAX_BARS = 60
 """Most records drawn one bar each; more are counted per year (an upload may hold 5,000)."""
 
 
-def records_timeline(records: pd.DataFrame, until: int) -> alt.Chart:
-    """A country's cooperation records as bars over the years, coloured by activity; more than
-    :data:`MAX_BARS` records are counted per year and activity instead."""
+def records_timeline(records: pd.DataFrame, until: int) -> alt.LayerChart | alt.Chart:
+    """A country's cooperation records as bars over the years, coloured by activity, each bar
+    under its numbered title (the panel is narrow: titles shortened, whole in the tooltip), every
+    activity in the legend; more than :data:`MAX_BARS` records are counted per year and activity
+    instead."""
     if len(records) > MAX_BARS:
         return _records_per_year(records, until)
+    numbered = [f"{i}. {_short(t)}" for i, t in enumerate(records["title"], start=1)]
     bars = pd.DataFrame({
-        "record": records["title"], "activity": records["activity"].map(ACTIVITIES),
+        "label": numbered, "record": records["title"],
+        "activity": records["activity"].map(ACTIVITIES),
         "evidence": records["evidence"], "from": records["start_year"].astype(int),
         "to": records["end_year"].fillna(until).astype(int) + 1,
     })
     present = [a for a in ACTIVITIES if a in set(records["activity"])]
-    return alt.Chart(bars).mark_bar(cornerRadius=2).encode(
-        x=alt.X("from:Q", title=None, scale=alt.Scale(domain=[1959, until + 1]),
-                axis=alt.Axis(format="d")),
+    row = alt.Y("label:N", title=None, sort=None, axis=None)
+    base = alt.Chart(bars).encode(y=row, tooltip=["record", "activity", "evidence", "from",
+                                                  "to"])
+    spans = base.mark_bar(cornerRadius=2, size=9, yOffset=6).encode(
+        x=alt.X("from:Q", title=None, axis=alt.Axis(format="d", labelOverlap=True),
+                scale=alt.Scale(domain=[1959, until + 1], nice=False, zero=False)),
         x2="to:Q",
-        y=alt.Y("record:N", title=None, sort=None, axis=alt.Axis(labelLimit=160)),
         color=alt.Color("activity:N", title="Activity", scale=_activity_scale(present),
-                        legend=alt.Legend(orient="bottom", columns=2)),
-        tooltip=["record", "activity", "evidence", "from", "to"],
-    ).properties(height=alt.Step(18))
+                        legend=_activity_legend(1)))
+    titles = base.mark_text(align="left", baseline="bottom", dy=1, fontSize=11,
+                            color=NEUTRAL).encode(x=alt.value(0), text="label:N")
+    return alt.layer(spans, titles).properties(height=alt.Step(32), autosize=FIT_WIDTH)
 
 
 def _records_per_year(records: pd.DataFrame, until: int) -> alt.Chart:
@@ -82,18 +105,25 @@ def _records_per_year(records: pd.DataFrame, until: int) -> alt.Chart:
                           "activity": records["activity"].map(ACTIVITIES)}).explode("year")
     counts = spans.groupby(["year", "activity"]).size().rename("records").reset_index()
     present = [a for a in ACTIVITIES if a in set(records["activity"])]
-    return alt.Chart(counts).mark_bar().encode(
-        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d"),
-                scale=alt.Scale(domain=[1959, until + 1])),
+    return alt.Chart(counts.assign(next=counts["year"] + 1)).mark_bar().encode(
+        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", labelOverlap=True),
+                scale=alt.Scale(domain=[1959, until + 1], nice=False, zero=False)),
+        x2="next:Q",
         y=alt.Y("sum(records):Q", title="Records active"),
         color=alt.Color("activity:N", title="Activity", scale=_activity_scale(present),
-                        legend=alt.Legend(orient="bottom", columns=2)),
-        tooltip=["year:Q", "activity:N", "records:Q"]).properties(height=160)
+                        legend=_activity_legend(1)),
+        tooltip=["year:Q", "activity:N", "records:Q"]).properties(height=160,
+                                                                   autosize=FIT_WIDTH)
 
 
 def region_timeline(atlas: Atlas, activities: Iterable[str],
                     evidence: Iterable[str]) -> alt.LayerChart:
-    """Records active per year, stacked by activity, over the era bands."""
+    """Records active per year, stacked by activity, over the era bands and their names.
+
+    Every layer shares one x scale fixed to the atlas's years (no zero, no rounding), each year
+    a bar one year wide; the era bands are greys of their own marks, so the colour scale and its
+    legend are the activities' alone; era names alternate between two rows.
+    """
     activities, evidence = list(activities), list(evidence)
     records = atlas.cooperation(activities=activities, evidence=evidence)
     years = range(atlas.first_year, atlas.last_year + 1)
@@ -103,31 +133,40 @@ def region_timeline(atlas: Atlas, activities: Iterable[str],
          for y in range(int(s), int(e) + 1) if y in years], columns=["year", "activity"])
     counts = counts.groupby(["year", "activity"]).size().rename("records").reset_index()
     counts["activity"] = counts["activity"].map(ACTIVITIES)
+    counts["next"] = counts["year"] + 1
     present = [a for a in ACTIVITIES if ACTIVITIES[a] in set(counts["activity"])]
-    eras = atlas.eras.assign(end=atlas.eras["end_year"].fillna(atlas.last_year).astype(int) + 1)
-    bands = alt.Chart(eras).mark_rect(opacity=0.5).encode(
-        x="start_year:Q", x2="end:Q",
-        color=alt.Color("label:N", title="Era", legend=None,
-                        scale=alt.Scale(range=list(ERA_BANDS))),
-        tooltip=[alt.Tooltip("label:N", title="Era")])
-    labels = alt.Chart(eras).mark_text(align="left", baseline="top", dx=3, dy=3, fontSize=11,
-                                       color="#444").encode(x="start_year:Q", y=alt.value(0),
-                                                            text="label:N")
+    top = int(counts.groupby("year")["records"].sum().max()) if len(counts) else 1
+    eras = atlas.eras.assign(
+        end=atlas.eras["end_year"].fillna(atlas.last_year).astype(int) + 1,
+        row=[i % 2 for i in range(len(atlas.eras))])
+    scale = alt.Scale(domain=[years.start, years.stop], nice=False, zero=False)
+    axis = alt.Axis(format="d", labelOverlap=True)
+    x = alt.X("start_year:Q", title=None, axis=axis, scale=scale)
+    rows = [alt.Chart(eras).transform_filter(f"datum.row == {row}") for row in (0, 1)]
+    bands = [chart.mark_rect(color=ERA_BANDS[row]).encode(
+        x=x, x2="end:Q", tooltip=[alt.Tooltip("label:N", title="Era")])
+        for row, chart in enumerate(rows)]
+    labels = [chart.mark_text(align="left", baseline="top", dx=3, dy=3 + 14 * row, fontSize=11,
+                              color=NEUTRAL).encode(x=x, y=alt.value(0), text="label:N")
+              for row, chart in enumerate(rows)]
     stacked = alt.Chart(counts).mark_bar().encode(
-        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d"),
-                scale=alt.Scale(domain=[years.start, years.stop])),
-        y=alt.Y("sum(records):Q", title="Records active"),
+        x=alt.X("year:Q", title=None, scale=scale, axis=axis),
+        x2="next:Q",
+        y=alt.Y("sum(records):Q", title="Records active",  # headroom for the era names
+                scale=alt.Scale(domain=[0, math.ceil(top * 1.2) + 1], nice=False),
+                axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("activity:N", title="Activity", scale=_activity_scale(present),
-                        legend=alt.Legend(orient="bottom", columns=3)),
+                        legend=_activity_legend(2)),
         tooltip=["year:Q", "activity:N", "records:Q"])
-    return alt.layer(bands, stacked, labels).properties(height=230)
+    return alt.layer(*bands, stacked, *labels).properties(height=240, autosize=FIT_WIDTH)
 
 
 def with_year(spec: dict, year: int, temporal: bool) -> dict:
     """A layered chart's Vega-Lite ``spec`` with a dashed rule at ``year`` (1 July when the x
     axis is temporal), added to the spec rather than rebuilt: cached specs stay reusable."""
     datum = {"year": year, "month": 7, "date": 1} if temporal else year
-    rule = {"mark": {"type": "rule", "color": "#000", "strokeDash": [4, 3]},
+    rule = {"data": {"values": [{}]},  # one mark: the layers above bring their own data
+            "mark": {"type": "rule", "color": "#000", "strokeDash": [4, 3]},
             "encoding": {"x": {"datum": datum, "type": "temporal" if temporal
                                else "quantitative"}}}
     return {**spec, "layer": [*spec["layer"], rule]}

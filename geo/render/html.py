@@ -145,3 +145,32 @@ def personnel_table(personnel: pd.DataFrame) -> pd.DataFrame:
         "note": personnel["note"].fillna("").to_numpy(),
         "source": [s[0]["url"] for s in personnel["sources"]],
     })
+
+
+EXPORT_CSS = """<style>
+.atlas-export { font: 15px/1.35 system-ui, sans-serif; color: #222; padding: 10px 14px; }
+.atlas-export h1 { font-size: 1.5rem; margin: 0 0 2px; }
+.atlas-export .year { font-size: 1.9rem; font-weight: 700; margin-right: .4rem; }
+.atlas-export .note { font-style: italic; white-space: pre-line; }
+.atlas-export .user { font-weight: 600; color: #8a1c00; }
+.atlas-export details { font-size: .85rem; }
+</style>"""
+
+
+def export_header(title: str, year: int, filters: str, note: str, reviewed: str,
+                  sources: pd.DataFrame, user_supplied: bool) -> str:
+    """The title block of an exported page: title, year, filters in words, note, the review
+    date and every source as plain text (no link leaves the file). Everything escaped."""
+    items = "".join(f"<li>{escape(str(s.title))} — {escape(str(s.publisher))} — "
+                    f"{escape(str(s.url))}</li>" for s in sources.itertuples())
+    parts = [EXPORT_CSS, '<header class="atlas-export">',
+             f'<h1><span class="year">{int(year)}</span>{escape(title)}</h1>',
+             f'<div class="filters">{escape(filters)}</div>']
+    if note:
+        parts.append(f'<div class="note">{escape(note)}</div>')
+    if user_supplied:
+        parts.append('<div class="user">Includes user-supplied records (not curated).</div>')
+    parts.append(f"<details><summary>Data: Alliance Atlas, reviewed {escape(reviewed)}; "
+                 f"{len(sources)} sources cited for this view; boundaries: Natural Earth."
+                 f"</summary><ul>{items}</ul></details></header>")
+    return "".join(parts)

@@ -137,11 +137,14 @@ class Legend(Lean):
         return parent.get_name()
 
 
-def standalone_html(m: folium.Map) -> str:
-    """The map as one self-contained HTML file: Leaflet inlined, no external links at all."""
+def standalone_html(m: folium.Map, header: str = "") -> str:
+    """The map as one self-contained HTML file: Leaflet inlined, no external links at all;
+    ``header`` (trusted, escaped HTML) above the map."""
     script, style = leaflet_inline()
     script = script.replace("</", "<\\/")
     html = m.get_root().render()
+    if header:
+        html = html.replace("<body>", f"<body>\n{header}", 1)
     for _, url in m.default_js:
         html = html.replace(f'<script src="{url}"></script>', f"<script>{script}</script>")
     for _, url in m.default_css:

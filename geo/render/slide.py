@@ -1,5 +1,6 @@
-"""The slide: exactly the current view as a 16:9 PNG or PDF (map, title, year, filters in words,
-legend and source line).
+"""The slide: exactly the current view as a 16:9 PNG or PDF (map framed as on screen, title, the
+presenter's note, year, filters in words, legend, what changed, source line), and a deck of them
+as one PDF, a page per stop.
 
 Drawn with matplotlib's object API on a private :class:`~matplotlib.figure.Figure` (never
 pyplot's global state), so it is safe to call from any thread; text from the data is never read
@@ -11,11 +12,13 @@ from __future__ import annotations
 import io
 import re
 import textwrap
+from dataclasses import dataclass
 
 import numpy as np
 import shapely
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -26,10 +29,12 @@ from matplotlib.text import Text
 from geo.data.atlas import CUBA, Atlas, cited_sources
 from geo.data.vocab import ACTIVITIES
 from geo.io.exports import TITLE
-from geo.view.colours import OPPOSITION, Palette
+from geo.view.changes import CHANGES, main_change
+from geo.view.colours import CHANGE_COLOURS, OPPOSITION, Palette
+from geo.view.deck import Extent
 from geo.view.scene import Scene, describe
 
-__all__ = ["slide_figure", "slide_pdf", "slide_png"]
+__all__ = ["Slide", "slide_figure", "slide_pdf", "slide_png", "slides_pdf"]
 
 SLIDE_INCHES = (16, 9)
 SLIDE_DPI = 120  # 16 × 9 in at 120 dpi: 1920 × 1080 px
@@ -44,42 +49,85 @@ LAYOUTS = (
 )
 FOOTER = 14
 GAP = 0.028  # vertical space between blocks of the panel (figure fraction)
+USER_MARK = "Includes user-supplied records (not curated)"
 
 
-def slide_png(atlas: Atlas, scene: Scene, title: str = TITLE) -> bytes:
+@dataclass(frozen=True)
+class Slide:
+    """What one slide shows: a scene, its title and note, the map's extent (None: region)."""
+
+    scene: Scene
+    title: str = TITLE
+    note: str = ""
+    extent: Extent | None = None
+
+
+def slide_png(atlas: Atlas, scene: Scene, title: str = TITLE, note: str = "",
+              extent: Extent | None = None) -> bytes:
     """The view as a 16:9 slide, 1920 × 1080 px PNG."""
-    return _save(slide_figure(atlas, scene, title), "png", title)
+    return _save(slide_figure(atlas, Slide(scene, title, note, extent)), "png", title)
 
 
-def slide_pdf(atlas: Atlas, scene: Scene, title: str = TITLE) -> bytes:
+def slide_pdf(atlas: Atlas, scene: Scene, title: str = TITLE, note: str = "",
+              extent: Extent | None = None) -> bytes:
     """The view as a 16:9 slide, one-page vector PDF (16 × 9 in)."""
-    return _save(slide_figure(atlas, scene, title), "pdf", title)
+    return slides_pdf(atlas, [Slide(scene, title, note, extent)], title)
 
 
-def _save(fig: Figure, fmt: str, title: str) -> bytes:
-    metadata = ({"Title": title, "Creator": TITLE, "CreationDate": None} if fmt == "pdf"
-                else {"Title": title, "Software": TITLE})
+def slides_pdf(atlas: Atlas, slides: list[Slide], title: str = TITLE) -> bytes:
+    """Slides as one vector PDF, a 16 × 9 in page each."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, dpi=SLIDE_DPI, facecolor=fig.get_facecolor(),
-                metadata=metadata)
+    with PdfPages(buffer, metadata={"Title": title, "Creator": TITLE,
+                                    "CreationDate": None}) as pdf:
+        for one in slides:
+            fig = slide_figure(atlas, one)
+            pdf.savefig(fig, facecolor=fig.get_facecolor())
     return buffer.getvalue()
 
 
-def slide_figure(atlas: Atlas, scene: Scene, title: str) -> Figure:
-    """The one drawing behind both slide formats: the map on the left, the words on the right."""
+def _save(fig: Figure, fmt: str, title: str) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, dpi=SLIDE_DPI, facecolor=fig.get_facecolor(),
+                metadata={"Title": title, "Software": TITLE})
+    return buffer.getvalue()
+
+
+def slide_figure(atlas: Atlas, slide: Slide | Scene, title: str = TITLE) -> Figure:
+    """The one drawing behind every slide format: the map on the left, the words on the right."""
+    if isinstance(slide, Scene):
+        slide = Slide(slide, title)
     fig = Figure(figsize=SLIDE_INCHES, dpi=SLIDE_DPI, facecolor="white")
     FigureCanvasAgg(fig)  # a renderer of its own, to measure text while laying out the panel
-    _draw_map(fig.add_axes((0, 0, MAP_WIDTH, 1)), atlas, scene)
-    _draw_panel(fig, atlas, scene, title)
+    _draw_map(fig.add_axes((0, 0, MAP_WIDTH, 1)), atlas, slide.scene, slide.extent)
+    _draw_panel(fig, atlas, slide)
     return fig
 
 
-def _draw_map(ax, atlas: Atlas, scene: Scene) -> None:
-    """Sea, context land, the 33 states in their fills, outlines, small states and Cuba's links."""
+def map_limits(extent: Extent | None) -> tuple[float, float, float, float]:
+    """(west, east, south, north) of the slide's map: ``extent`` (else the region) widened to
+    the map's shape, so what was on screen is all on the slide."""
+    if extent is None:
+        return EXTENT
+    aspect = (EXTENT[1] - EXTENT[0]) / (EXTENT[3] - EXTENT[2])  # width / height of the map
+    west, east, south, north = extent.west, extent.east, extent.south, extent.north
+    width, height = east - west, north - south
+    if width / height < aspect:
+        grow = (height * aspect - width) / 2
+        west, east = west - grow, east + grow
+    else:
+        grow = (width / aspect - height) / 2
+        south, north = south - grow, north + grow
+    return west, east, south, north
+
+
+def _draw_map(ax, atlas: Atlas, scene: Scene, extent: Extent | None = None) -> None:
+    """Sea, context land, the 33 states in their fills, outlines, small states, Cuba's links and
+    the outlines of what changed, framed as ``extent``."""
     palette = scene.palette
+    west, east, south, north = map_limits(extent)
     ax.set_facecolor(palette.sea)
-    ax.set_xlim(EXTENT[0], EXTENT[1])
-    ax.set_ylim(EXTENT[2], EXTENT[3])
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
     ax.set_aspect("equal", adjustable="box", anchor="W")
     ax.set_xticks([])
     ax.set_yticks([])
@@ -108,6 +156,10 @@ def _draw_map(ax, atlas: Atlas, scene: Scene) -> None:
     cuba = states[states["iso3"] == CUBA]  # on top of the links, which start in Havana
     _polygons(ax, shapes.reindex(cuba["iso3"]), cuba["fill"], palette.cuba_line, 1.6, zorder=6)
 
+    for change, group in _changed(scene).items():
+        _polygons(ax, shapes.reindex(group), "none", CHANGE_COLOURS[change], 3.0, zorder=7,
+                  linestyle=(0, (4, 2.5)))
+
     selected = scene.view.country
     if selected in set(states["iso3"]):
         _polygons(ax, shapes.reindex([selected]), "none", palette.highlight, 3.2, zorder=7)
@@ -117,7 +169,18 @@ def _draw_map(ax, atlas: Atlas, scene: Scene) -> None:
                        edgecolors=palette.highlight, linewidths=3, zorder=7)
 
 
-def _polygons(ax, geometries, facecolor, edgecolor: str, linewidth: float, zorder: int) -> None:
+def _changed(scene: Scene) -> dict[str, list[str]]:
+    """The countries outlined for each kind of change since the comparison year."""
+    if scene.changes is None or scene.changes.empty:
+        return {}
+    groups: dict[str, list[str]] = {}
+    for iso3, change in main_change(scene.changes).items():
+        groups.setdefault(change, []).append(iso3)
+    return {change: groups[change] for change in CHANGES if change in groups}
+
+
+def _polygons(ax, geometries, facecolor, edgecolor: str, linewidth: float, zorder: int,
+              linestyle="solid") -> None:
     """Draw (multi)polygons as one collection; ``facecolor`` is one colour or one per shape."""
     paths, keep = [], []
     for i, geometry in enumerate(geometries):
@@ -131,7 +194,8 @@ def _polygons(ax, geometries, facecolor, edgecolor: str, linewidth: float, zorde
         colours = list(facecolor)
         facecolor = [colours[i] for i in keep]
     ax.add_collection(PathCollection(paths, facecolors=facecolor, edgecolors=edgecolor,
-                                     linewidths=linewidth, joinstyle="round", zorder=zorder),
+                                     linewidths=linewidth, joinstyle="round", zorder=zorder,
+                                     linestyles=linestyle),
                       autolim=False)
 
 
@@ -152,19 +216,22 @@ def _path(geometry) -> Path | None:
     return Path(np.concatenate(vertices), np.concatenate(codes)) if vertices else None
 
 
-def _draw_panel(fig: Figure, atlas: Atlas, scene: Scene, title: str) -> None:
+def _draw_panel(fig: Figure, atlas: Atlas, slide: Slide) -> None:
     """Title, year, filters, legends and source line, stacked top-down by measured height.
 
     If the stack would run into the source line, it is drawn again in a denser layout.
     """
+    scene = slide.scene
     n = len(cited_sources(scene.records, scene.statuses))
     footer = (f"Data: Alliance Atlas, reviewed {atlas.reviewed.isoformat()};\nboundaries: "
               f"Natural Earth; {n} source{'' if n == 1 else 's'} cited for this view")
+    if _user_supplied(scene):
+        footer = f"{USER_MARK}.\n{footer}"
     panel = _Panel(fig, scene.palette)
     floor = panel.text(footer, 0.035, FOOTER, 3, va="bottom")
     for layout in LAYOUTS:
         drawn = len(fig.texts), len(fig.legends)
-        if _stack(panel, atlas, scene, title, layout) > floor + GAP or layout is LAYOUTS[-1]:
+        if _stack(panel, atlas, slide, layout) > floor + GAP or layout is LAYOUTS[-1]:
             break
         for artist in [*fig.texts[drawn[0]:], *fig.legends[drawn[1]:]]:
             artist.remove()
@@ -172,10 +239,18 @@ def _draw_panel(fig: Figure, atlas: Atlas, scene: Scene, title: str) -> None:
                           transform=fig.transFigure))
 
 
-def _stack(panel: _Panel, atlas: Atlas, scene: Scene, title: str, size: dict) -> float:
+def _user_supplied(scene: Scene) -> bool:
+    return "user_supplied" in scene.records and bool(scene.records["user_supplied"].any())
+
+
+def _stack(panel: _Panel, atlas: Atlas, slide: Slide, size: dict) -> float:
     """Draw the panel's blocks from the top; returns the y of the last block's bottom."""
-    y = panel.text(title, 0.94, size["title"], 2, fontweight="bold") - 0.01
+    scene = slide.scene
+    y = panel.text(slide.title, 0.94, size["title"], 2, fontweight="bold") - 0.01
     y = panel.text(str(scene.view.year), y, size["year"], 1, fontweight="bold") - 0.012
+    if slide.note:
+        y = panel.text(slide.note, y, size["body"], size["body_lines"] - 1,
+                       style="italic") - 0.012
     y = panel.text(_sentence(describe(scene.view, atlas)), y, size["body"], size["body_lines"])
     selected = scene.states.loc[scene.states["iso3"] == scene.view.country, "name"]
     if len(selected):
@@ -196,6 +271,11 @@ def _stack(panel: _Panel, atlas: Atlas, scene: Scene, title: str, size: dict) ->
                                 label="Support to armed opposition"))
         y = panel.legend(lines, "Cuba's links, by main activity (width: records)", y - GAP,
                          1 if len(lines) < 4 else 2, size["legend"])
+    if changed := _changed(scene):
+        outlines = [Line2D([], [], color=CHANGE_COLOURS[c], linewidth=3, linestyle=(0, (4, 2)),
+                           label=CHANGES[c]) for c in changed]
+        y = panel.legend(outlines, f"Changed since {scene.view.compare} (dashed outlines)",
+                         y - GAP, 1, size["legend"])
     return y
 
 

@@ -30,10 +30,12 @@ from geo.data.vocab import ACTIVITIES
 from geo.render.leaflet import LeanFeatureGroup, LeanGeoJson, LeanMap, LeanTooltip, Legend
 from geo.view.changes import CHANGES, main_change
 from geo.view.colours import CHANGE_COLOURS, HOLLOW, NEUTRAL, OPPOSITION, Palette
+from geo.view.deck import Extent
 from geo.view.scene import CHIP, CHIP_COLUMNS, MARKER_RADIUS, Scene, island_markers
 from geo.view.selection import CONTEXT_NOTE
 
 REGION_BOUNDS = [[-56.0, -118.0], [33.0, -34.0]]  # [[south, west], [north, east]]
+REGION_EXTENT = Extent(west=-118.0, south=-56.0, east=-34.0, north=33.0, zoom=3.0)
 DECIMALS = 3  # coordinates sent to the browser: 1e-3 degrees, about 110 m (< 1 px at zoom 9)
 
 LEGEND_CSS = """
@@ -157,13 +159,16 @@ def view_layers(scene: Scene, shapes: dict[str, dict]) -> list[folium.FeatureGro
 
 
 def complete_map(countries: gpd.GeoDataFrame, scene: Scene, shapes: dict[str, dict],
-                 assets: tuple[str, str]) -> folium.Map:
-    """One map with the view's layers and a collapsed legend box on it (for files and tests;
-    the dashboard sends the layers separately so the browser keeps its view)."""
+                 assets: tuple[str, str], extent: Extent | None = None) -> folium.Map:
+    """One map with the view's layers and a collapsed legend box on it, framed as ``extent``
+    (None: the region); for files and tests (the dashboard sends the layers separately so the
+    browser keeps its view)."""
     m = base_map(countries, scene.palette, assets)
     for group in view_layers(scene, shapes):
         group.add_to(m)
     Legend(legend_html(scene)).add_to(m)
+    if extent is not None:
+        m.fit_bounds([[extent.south, extent.west], [extent.north, extent.east]])
     return m
 
 

@@ -23,7 +23,6 @@ PALETTES: dict[str, str] = {
 }
 LIST_FIELDS = ("alliances", "activities", "evidence")
 FLAG_FIELDS = ("present", "all_records", "basemap", "links")
-MAX_STOPS = 12
 
 
 @dataclass(frozen=True)
@@ -46,15 +45,13 @@ class View:
     present: bool = False
     all_records: bool = False
     basemap: bool = False
-    stops: tuple[int, ...] = ()
     links: bool = True
 
     @classmethod
-    def default(cls, year: int, organisations: Iterable[str], stops: Iterable[int] = ()) -> View:
+    def default(cls, year: int, organisations: Iterable[str]) -> View:
         """The first view: the latest year, every activity and evidence grade, no alliance layer,
         the first organisation (in id order) in focus."""
-        return cls(year=year, alliances=(), focus=min(organisations, default=""),
-                   stops=tuple(stops))
+        return cls(year=year, alliances=(), focus=min(organisations, default=""))
 
     def to_query_params(self, default: View | None = None) -> dict[str, str | list[str]]:
         """Query parameters for the fields that differ from ``default`` (all when None)."""
@@ -67,8 +64,6 @@ class View:
                 params[name] = list(value) if value else [""]
             elif name in FLAG_FIELDS:
                 params[name] = "1" if value else "0"
-            elif name == "stops":
-                params[name] = ",".join(map(str, value))
             else:
                 params[name] = "" if value is None else str(value)
         return params
@@ -111,7 +106,7 @@ def _more(items: list, shown: int) -> str:
     return f" and {len(items) - shown} more" if len(items) > shown else ""
 
 
-def _year(text: str) -> int | None:
+def parse_year(text: str) -> int | None:
     """A year written in ASCII digits (``'1983'``), else None (``'²'``, 5,000 digits, ``'-1'``)."""
     text = text.strip()
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else None
@@ -132,16 +127,11 @@ def _parse(name: str, values: list[str], choices: dict[str, tuple[str, ...]],
         if value in ("1", "true", "0", "false"):
             return value in ("1", "true"), None
         return None, "expected 1 or 0"
-    if name == "stops":
-        parts = [_year(p) for p in value.split(",") if p.strip()]
-        if len(parts) > MAX_STOPS or not all(p in years for p in parts):
-            return None, f"expected up to {MAX_STOPS} comma-separated years"
-        return tuple(parts), None
     if name in ("year", "compare"):
         if name == "compare" and value == "":
             return None, None
-        if _year(value) in years:
-            return _year(value), None
+        if parse_year(value) in years:
+            return parse_year(value), None
         return None, f"expected a year from {years.start} to {years.stop - 1}"
     if name == "country" and value == "":
         return None, None

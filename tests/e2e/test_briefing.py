@@ -64,7 +64,7 @@ def test_an_upload_is_shown_literally_and_only_in_its_own_session(page, browser,
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     open_dashboard(page, f"{server}/?country=GRD&all_records=1")
     page.get_by_text("Your cooperation records (CSV or XLSX)").first.click()
-    page.locator('input[type="file"]').set_input_files(str(HOSTILE))
+    page.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(str(HOSTILE))
     expect(page.get_by_text("2 row(s) accepted, 1 rejected.")).to_be_visible(timeout=20_000)
     expect(page.get_by_text("<script>alert(1)</script>", exact=False).first).to_be_visible(
         timeout=20_000)

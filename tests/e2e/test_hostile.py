@@ -49,7 +49,7 @@ def test_hostile_data_is_escaped_in_panel_tooltips_and_legend(page, hostile_serv
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     frame = open_dashboard(page, f"{hostile_server}/?country=VEN&year=2010")
     expect(panel_heading(page)).to_have_text(NAME, timeout=20_000)
-    expect(page.get_by_text(TITLE)).to_be_visible()
+    expect(page.locator(".atlas-record").get_by_text(TITLE)).to_be_visible()  # (and the chart)
     expect(page.get_by_text(DESCRIPTION)).to_be_visible()
     expect(page.get_by_text(SOURCE).first).to_be_visible()
     assert page.locator('a[href^="javascript"]').count() == 0

@@ -125,7 +125,6 @@ def world_functions(data_dir: Path, runs: int) -> dict:
                                     leaflet_urls("component/leaflet"))
             streamlit_folium.st_folium(base, key="map",
                                        feature_group_to_add=mapping.view_layers(scene, shapes),
-                                       layer_control=mapping.layer_control(),
                                        returned_objects=["last_active_drawing", "last_clicked"])
             if i:
                 times.append(time.perf_counter() - start)

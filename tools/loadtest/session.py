@@ -127,7 +127,7 @@ async def upload_check(page: Page, data: bytes, accepted: int, timeout_ms: float
     if not await label.evaluate("e => { const d = e.closest('details'); return !d || d.open; }"):
         await label.click()  # open the expander (it stays open after an earlier upload)
     start = now_ms()
-    await page.locator('input[type="file"]').set_input_files(
+    await page.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(
         files=[{"name": "loadtest-upload.csv", "mimeType": "text/csv", "buffer": data}])
     await page.get_by_text(f"{accepted} row(s) accepted, 0 rejected.").wait_for(
         timeout=timeout_ms)
