@@ -130,10 +130,12 @@ def _stop_row(atlas: Atlas, index: int, stop: Stop, count: int) -> None:
     number, title, note, buttons = st.columns([0.35, 2.4, 3.6, 2.2],
                                               vertical_alignment="center")
     number.markdown(f"**{index + 1}**")
-    title.text_input("Title", value=stop.title, key=f"stop_title_{index}",
+    for field, text in (("title", stop.title), ("note", stop.note)):
+        st.session_state.setdefault(f"stop_{field}_{index}", text)  # the widget's value: set
+    title.text_input("Title", key=f"stop_title_{index}",  # once, never passed again
                      max_chars=decks.MAX_TITLE, placeholder=f"Title (e.g. {stop.view.year})",
                      on_change=_edit, args=(index, "title"), label_visibility="collapsed")
-    note.text_input("Note", value=stop.note, key=f"stop_note_{index}",
+    note.text_input("Note", key=f"stop_note_{index}",
                     max_chars=decks.MAX_NOTE, placeholder="A short note for the audience",
                     on_change=_edit, args=(index, "note"), label_visibility="collapsed")
     go, up, down, delete = buttons.columns(4)
