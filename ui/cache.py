@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 from operator import attrgetter
 
 import streamlit as st
@@ -33,8 +34,16 @@ CHARTS = {
 
 @st.cache_resource
 def atlas(data_dir: str) -> Atlas:
-    """The validated atlas, loaded once per server: it is frozen and never mutated."""
-    return load_atlas(data_dir)
+    """The validated atlas, loaded once per server: it is frozen and never mutated.
+
+    Everything alive once it is loaded (the atlas, the imported modules) lives as long as the
+    server, so it is moved out of the garbage collector's sight (``gc.freeze``): collections
+    no longer walk it on every rerun (``runner.postScriptGC`` is off, see the config).
+    """
+    loaded = load_atlas(data_dir)
+    gc.collect()  # the load's own garbage goes first: it must not be frozen
+    gc.freeze()
+    return loaded
 
 
 @st.cache_resource
