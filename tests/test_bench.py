@@ -87,7 +87,8 @@ def test_the_real_server_is_measured_with_protocol_clients(results):
     throughput = server["throughput"]
     assert throughput["reruns"] >= throughput["clients"] and throughput["reruns_per_s"] > 0
     memory = server["memory"]
-    assert [n for n, _ in memory["rss_mb"]] == list(range(0, memory["reruns"] + 1, 1))
+    every = max(1, memory["reruns"] // 10)
+    assert [n for n, _ in memory["rss_mb"]] == list(range(0, memory["reruns"] + 1, every))
     assert all(mb > 50 for _, mb in memory["rss_mb"])  # the atlas is loaded: tens of MB
     assert server["cpu"]["errors"] == throughput["errors"] == memory["errors"] == 0
 
