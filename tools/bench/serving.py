@@ -34,13 +34,14 @@ def _viewer(index: int, url: str, atlas, years: list[int], countries: list[str],
 
 
 async def idle(pid: int, quiet_s: float = 0.15, timeout_s: float = 30) -> float:
-    """Wait until the server has used < 1% of a core over ``quiet_s``; its CPU seconds then."""
+    """Wait until the server has used at most one clock tick (10 ms) of CPU over ``quiet_s``;
+    its CPU seconds then."""
     deadline = time.monotonic() + timeout_s
     before = procs.cpu_s(pid)
     while True:
         await asyncio.sleep(quiet_s)
         now = procs.cpu_s(pid)
-        if now - before < 0.01 * quiet_s + 0.0101 or time.monotonic() > deadline:  # one tick
+        if now - before < 1.5 / procs.TICKS or time.monotonic() > deadline:  # 0 or 1 tick
             return now
         before = now
 
