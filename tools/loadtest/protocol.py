@@ -27,7 +27,7 @@ from tools.loadtest.session import MARKER, ActionTimeout, Viewer, now_ms, replic
 
 YEAR_SLIDER = "Year (memberships as of 1 July)"
 COUNTRY_BOX = "Country"
-ALLIANCES = "Alliances"
+ALLIANCES = "alliances"  # the multiselect's key (its label is the page's to change)
 CLEAR_BUTTON = "Clear selection"
 STATUS = re.compile(r"^In (\d{4}): ")
 FINISHED = ForwardMsg.ScriptFinishedStatus
@@ -201,7 +201,8 @@ class ProtocolSession(Viewer):
 
     async def change_filters(self) -> None:
         """Leave one alliance out of the filter (the next one each time; all but one in turn)."""
-        widget = WidgetState(id=self.widgets[ALLIANCES])
+        widget = WidgetState(id=next(i for i in self.widgets.values()
+                                     if i.endswith(f"-{ALLIANCES}")))  # ids end with the key
         widget.string_array_value.data.extend(self.next_filter())
         await self._act("filters", widget)
 
