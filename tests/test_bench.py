@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 RERUNS = ["year", "alliances", "activities", "mode", "country"]
-BUDGETS = 8
+BUDGETS = {5: 8, 14: 7}
 
 
 def timing(figure: dict) -> None:
@@ -56,7 +56,7 @@ def results(tmp_path_factory) -> tuple[dict, str]:
 
 def test_the_quick_benchmark_writes_every_figure(results):
     figures, _ = results
-    assert sorted(figures) == ["app", "browser", "budgets", "meta", "naive", "scaling"]
+    assert sorted(figures) == ["app", "browser", "budgets", "meta", "naive", "scaling", "server"]
     assert figures["meta"]["quick"] is True and figures["meta"]["cpus"] >= 1
     page(figures["app"])
     measured_or_reason(figures["naive"], page)
@@ -76,16 +76,38 @@ def test_the_quick_benchmark_writes_every_figure(results):
     measured_or_reason(scaling["world"], world)
 
 
+def test_the_real_server_is_measured_with_protocol_clients(results):
+    """Process CPU per rerun of each action, reruns per second and memory over many reruns."""
+    server = results[0]["server"]
+    assert set(server["cpu"]) == {"year", "filters", "country", "errors"}
+    for kind in ("year", "filters", "country"):
+        figure = server["cpu"][kind]
+        assert figure["n"] >= 1 and figure["cpu_ms_per_rerun"] > 0
+        assert figure["wall_ms_per_rerun"] > 0
+    throughput = server["throughput"]
+    assert throughput["reruns"] >= throughput["clients"] and throughput["reruns_per_s"] > 0
+    memory = server["memory"]
+    every = max(1, memory["reruns"] // 10)
+    assert [n for n, _ in memory["rss_mb"]] == list(range(0, memory["reruns"] + 1, every))
+    assert all(mb > 50 for _, mb in memory["rss_mb"])  # the atlas is loaded: tens of MB
+    assert server["cpu"]["errors"] == throughput["errors"] == memory["errors"] == 0
+
+
 def test_every_budget_is_judged_or_marked_unmeasured(results):
     figures, printed = results
     budgets = figures["budgets"]
-    assert len(budgets) == BUDGETS
+    assert {i: sum(b["issue"] == i for b in budgets) for i in BUDGETS} == BUDGETS
+    assert len(budgets) == sum(BUDGETS.values())
     for budget in budgets:
-        assert set(budget) == {"budget", "measured", "limit", "op", "unit", "pass"}
-        assert budget["op"] in ("<=", ">=", "<") and budget["unit"] in ("ms", "B", "x")
+        assert set(budget) == {"budget", "measured", "limit", "op", "unit", "pass", "issue"}
+        assert budget["op"] in ("<=", ">=", "<")
+        assert budget["unit"] in ("ms", "B", "x", "/s", "MB")
         assert (budget["measured"] is None) == (budget["pass"] is None)
         assert budget["pass"] in (True, False, None)
     browser = [b for b in budgets if "navigation" in b["budget"] or "click" in b["budget"]]
     assert browser and all(b["pass"] is None for b in browser)  # --no-browser
     assert budgets[0]["pass"] in (True, False)  # the server-time budget is always judged
-    assert "Budgets (issue 5)" in printed and ("PASS" in printed or "FAIL" in printed)
+    cpu = [b for b in budgets if b["budget"].startswith("server CPU per rerun")]
+    assert len(cpu) == 2 and all(b["pass"] in (True, False) for b in cpu)
+    assert "Budgets (issue 5)" in printed and "Budgets (issue 14)" in printed
+    assert "PASS" in printed or "FAIL" in printed

@@ -148,3 +148,36 @@ def test_failover_through_nginx_loses_no_view(tmp_path):
     assert all(s["actions"] for s in figures["sessions"] if s["index"] in moved), \
         "every moved session acted"
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_the_protocol_only_mode_has_no_pages_and_no_upload():
+    made = plans(STATES, YEARS, Options(sessions=20).protocol_only())
+    assert [p.client for p in made] == ["protocol"] * 20
+    assert not any(p.upload for p in made)
+
+
+def test_filter_changes_choose_a_filter_not_chosen_before():
+    viewer = Viewer(Plan(0, ["VEN"], [2010, 2011]), "http://x", NAMES, 2026,
+                    alliances=("A", "B", "C"))
+    chosen = [tuple(viewer.next_filter()) for _ in range(6)]
+    assert len(set(chosen)) == 6 and all(1 <= len(c) < 3 for c in chosen)
+    assert not viewer.filters  # a viewer that cannot change filters never tries
+
+
+def test_quick_protocol_only_load_test_changes_years_filters_and_countries(tmp_path):
+    out = tmp_path / "results.json"
+    run = subprocess.run([sys.executable, "-m", "tools.loadtest", "--quick", "--protocol",
+                          "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
+                         timeout=240)
+    assert out.exists(), run.stdout + run.stderr
+    figures = json.loads(out.read_text("utf-8"))
+    assert figures["mode"] == "quick, protocol only"
+    assert (figures["config"]["browser_sessions"], figures["config"]["protocol_sessions"]) == (
+        0, 5)
+    assert {"year", "filters", "select"} <= set(figures["actions"]["by_kind"])
+    assert figures["latency_ms"]["protocol"]["rerun"]["count"] == figures["actions"]["total"]
+    assert figures["errors"]["total"] == 0, figures["errors"]["details"]
+    assert figures["isolation"]["held"] is True and figures["isolation"]["violations"] == []
+    assert figures["isolation"]["upload"]["widget_found"] is None
+    assert isinstance(figures["memory_mb"]["peak"], int | float)
+    assert run.returncode == 0, run.stdout + run.stderr

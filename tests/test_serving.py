@@ -44,6 +44,7 @@ EXPECTED = {
     "client.showErrorLinks": False,
     "client.toolbarMode": "minimal",
     "runner.fastReruns": True,
+    "runner.postScriptGC": False,
 }
 EVIL = "http://evil.example"
 
@@ -57,6 +58,27 @@ def settings() -> dict[str, object]:
 def test_the_config_sets_exactly_the_reviewed_values():
     found = settings()
     assert {key: found.get(key) for key in EXPECTED} == EXPECTED
+
+
+def test_the_loaded_atlas_is_frozen_out_of_garbage_collection():
+    """With ``runner.postScriptGC`` off, the long-lived atlas must not be walked by the
+    collector on every rerun: loading it freezes everything alive (``gc.freeze``)."""
+    import gc
+
+    from geo import DATA_DIR
+    from ui import cache
+
+    cache.atlas.clear()
+    gc.unfreeze()
+    try:
+        loaded = cache.atlas(str(DATA_DIR))
+        assert gc.get_freeze_count() > 0 and gc.is_tracked(loaded.records)
+        assert not any(o is loaded.records for o in gc.get_objects())  # frozen, not collected
+        gc.unfreeze()
+        assert any(o is loaded.records for o in gc.get_objects())  # the check can fail
+    finally:
+        gc.unfreeze()
+        cache.atlas.clear()
 
 
 def test_the_upload_cap_is_above_the_apps_own_limit_so_its_message_is_shown():

@@ -42,13 +42,18 @@ class Plan:
     scaled_reruns: int
     navigations: int
     clicks: int
+    cpu_reruns: int  # server CPU: back-to-back reruns of each action
+    clients: int  # reruns per second: this many protocol clients back to back ...
+    seconds: float  # ... for this long
+    memory_reruns: int  # resident memory over this many reruns
     warm: bool = True  # one untimed change of each kind before the timed ones
 
 
 FULL = Plan(first_runs=5, reruns=12, naive_first_runs=2, naive_reruns=4, scaled_reruns=5,
-            navigations=8, clicks=8)
+            navigations=8, clicks=8, cpu_reruns=20, clients=4, seconds=20, memory_reruns=1000)
 QUICK = Plan(first_runs=1, reruns=1, naive_first_runs=1, naive_reruns=1, scaled_reruns=1,
-             navigations=1, clicks=1, warm=False)
+             navigations=1, clicks=1, cpu_reruns=2, clients=2, seconds=2, memory_reruns=10,
+             warm=False)
 
 
 def _quiet() -> None:
@@ -66,6 +71,15 @@ def _load() -> list[float] | None:
         return [round(x, 2) for x in os.getloadavg()]
     except OSError:
         return None
+
+
+def _server_args(options: list[str]) -> tuple[str, ...]:
+    """``["runner.postScriptGC=true"]`` -> ``("--runner.postScriptGC", "true")``."""
+    out: list[str] = []
+    for option in options:
+        key, _, value = option.partition("=")
+        out += [f"--{key}", value]
+    return tuple(out)
 
 
 def _failed(error: BaseException) -> dict:
@@ -136,7 +150,7 @@ def world_functions(data_dir: Path, runs: int) -> dict:
 
 def run(args: argparse.Namespace, log=print) -> dict:
     from geo import load_atlas
-    from tools.bench import browser, data, server
+    from tools.bench import browser, data, server, serving
 
     plan = QUICK if args.quick else FULL
     app = Path(args.app).absolute()
@@ -150,8 +164,14 @@ def run(args: argparse.Namespace, log=print) -> dict:
         "platform": platform.platform(), "load_average_at_start": _load(),
         "versions": {p: version(p) for p in ("streamlit", "folium", "streamlit-folium",
                                               "geopandas")},
-        "plan": plan.__dict__,
+        "plan": plan.__dict__, "server_options": args.server_option,
         "notes": [
+            "server process = a real streamlit run server with the repository's config, driven "
+            "by websocket protocol clients (tools/loadtest/protocol.py) in this process; CPU per "
+            "rerun = the server process's user + system CPU time over back-to-back reruns, read "
+            "once the server is idle again, so Streamlit's post-run work (e.g. its garbage "
+            "collection) is counted; every year and filter change leads to a view not drawn "
+            "before",
             "server time = the page script's own run (timed around Streamlit's script runner), "
             "in process with AppTest; every timed rerun leads to a view not drawn before (the "
             "atlas stays loaded, as on a running server; caches keyed by less than the view "
@@ -161,6 +181,17 @@ def run(args: argparse.Namespace, log=print) -> dict:
             "map payload = bytes of the map component's arguments as Streamlit serialises "
             "them (json.dumps); they are sent whole on every rerun; KB = 1000 B",
         ]}}
+
+    log("server process: streamlit run, driven by websocket protocol clients")
+    try:
+        results["server"] = serving.measure(
+            app, atlas, runs=plan.cpu_reruns, clients=plan.clients, seconds=plan.seconds,
+            reruns=plan.memory_reruns, env={"ATLAS_DATA_DIR": str(data_dir)},
+            args=_server_args(args.server_option), log=log)
+    except Exception as error:
+        traceback.print_exc()
+        results["server"] = _failed(error)
+        log(f"    not measured: {results['server']['reason']}")
 
     log(f"app: {app}")
     results["app"] = server.measure(app, choices, env={"ATLAS_DATA_DIR": str(data_dir)},
@@ -194,7 +225,8 @@ def run(args: argparse.Namespace, log=print) -> dict:
                 results["browser"] = browser.measure(
                     app, iso3s=sorted(atlas.countries["iso3"]), click=click_target(atlas),
                     navigations=plan.navigations, clicks=plan.clicks,
-                    env={"ATLAS_DATA_DIR": str(data_dir)}, log=log)
+                    env={"ATLAS_DATA_DIR": str(data_dir)}, log=log,
+                    args=_server_args(args.server_option))
             except Exception as error:
                 traceback.print_exc()
                 results["browser"] = _failed(error)
@@ -259,7 +291,8 @@ def _ratio(a, b) -> float | None:
 
 
 def budgets(results: dict) -> list[dict]:
-    """Each budget of issue 5 with the measured figure and PASS (True), FAIL (False) or None."""
+    """Each budget of issues 5 and 14 with the measured figure and PASS (True), FAIL (False)
+    or None (not measured)."""
     from tools.bench.server import RERUNS
 
     filters = ("year", "alliances", "activities")
@@ -290,12 +323,31 @@ def budgets(results: dict) -> list[dict]:
         ("rerun speed: naive / app (least over rerun kinds)", speed_ratio, ">=", 3, "x"),
         ("x100 records: reruns (worst median of every kind)", x100, "<", 300, "ms"),
     ]
+    serving, browser = results.get("server") or {}, results["browser"]
+    rows14 = [
+        ("server CPU per rerun, year change (process CPU time, collection included)",
+         _get(serving, "cpu", "year", "cpu_ms_per_rerun"), "<=", 60, "ms"),
+        ("server CPU per rerun, filter change (process CPU time, collection included)",
+         _get(serving, "cpu", "filters", "cpu_ms_per_rerun"), "<=", 60, "ms"),
+        ("reruns per second of one server process (clients back to back)",
+         _get(serving, "throughput", "reruns_per_s"), ">=", 8, "/s"),
+        ("click on a country -> its record visible (median)",
+         _get(browser, "click_to_record", "median_ms"), "<=", 450, "ms"),
+        ("year change -> map redrawn (median)",
+         _get(browser, "year_change", "median_ms"), "<=", 300, "ms"),
+        ("map bytes per year change (component payload, median)",
+         _get(results["app"], "map_bytes", "year"), "<=", 100 * KB, "B"),
+        ("resident memory growth over the last 90% of the reruns (flat)",
+         _get(serving, "memory", "growth_after_tenth_mb"), "<=", 10, "MB"),
+    ]
     out = []
-    for name, measured, op, limit, unit in rows:
-        ok = None if measured is None else (measured <= limit if op == "<=" else
-                                            measured >= limit if op == ">=" else measured < limit)
-        out.append({"budget": name, "measured": measured, "limit": limit, "op": op,
-                    "unit": unit, "pass": ok})
+    for issue, table_rows in ((5, rows), (14, rows14)):
+        for name, measured, op, limit, unit in table_rows:
+            ok = None if measured is None else (
+                measured <= limit if op == "<=" else measured >= limit if op == ">=" else
+                measured < limit)
+            out.append({"budget": name, "measured": measured, "limit": limit, "op": op,
+                        "unit": unit, "pass": ok, "issue": issue})
     return out
 
 
@@ -306,6 +358,8 @@ def _n(value, unit: str = "") -> str:
         return f"{value / KB:,.1f} KB" if value < MB else f"{value / MB:,.2f} MB"
     if unit == "x":
         return f"{value:.1f}x"
+    if unit in ("/s", "MB"):
+        return f"{value:,.1f} {'reruns/s' if unit == '/s' else unit}"
     return f"{value:,.0f} ms" if unit == "ms" else f"{value:,}"
 
 
@@ -329,7 +383,27 @@ def table(results: dict) -> str:
     def row(label, *cells):
         lines.append(f"  {label:<{w}}" + "".join(f"{c:>18}" for c in cells))
 
-    lines.append(f"Server time, ms (median / p90){'':<{w - 28}}"
+    sp = results.get("server") or {}
+    lines.append("Server process (streamlit run, protocol clients; process CPU time, Streamlit's "
+                 "post-run work included)")
+    if "reason" in sp:
+        lines.append(f"  not measured: {sp['reason']}")
+    elif sp:
+        if sp["server_args"]:
+            lines.append(f"  server options: {' '.join(sp['server_args'])}")
+        for kind, figure in sp["cpu"].items():
+            if isinstance(figure, dict):
+                row(f"CPU per rerun: {kind} (CPU / wall, n={figure['n']})",
+                    _n(figure["cpu_ms_per_rerun"], "ms"), _n(figure["wall_ms_per_rerun"], "ms"))
+        t, m = sp["throughput"], sp["memory"]
+        row(f"reruns/s, {t['clients']} clients back to back; per CPU s",
+            _n(t["reruns_per_s"], "/s"), _n(t["reruns_per_cpu_s"], "/s"),
+            f"{t['server_cpu_share']:.0%} of a core")
+        row(f"resident memory over {m['reruns']} reruns: start / end",
+            _n(m["rss_mb"][0][1], "MB"), _n(m["end_mb"], "MB"))
+        row(f"  growth after the first {m['reruns'] // 10} reruns",
+            _n(m["growth_after_tenth_mb"], "MB"))
+    lines.append(f"{'Script time in process (AppTest), ms (median / p90)':<{w + 2}}"
                  + "".join(f"{h:>18}" for h in ("app", "naive", "naive/app")))
     for label, key in [("first run (caches cleared)", None)] + [(f"rerun: {k}", k)
                                                                  for k in RERUNS]:
@@ -390,12 +464,15 @@ def table(results: dict) -> str:
         if "reason" in s.get(name, {}):
             lines.append(f"  {name} not measured: {s[name]['reason']}")
 
-    lines.append("Budgets (issue 5)")
-    for item in results["budgets"]:
-        verdict = {True: "PASS", False: "FAIL", None: "N/A "}[item["pass"]]
-        limit = _n(item["limit"], item["unit"])
-        lines.append(f"  {verdict}  {item['budget']}: {_n(item['measured'], item['unit'])} "
-                     f"(budget {item['op']} {limit})")
+    for issue in (5, 14):
+        lines.append(f"Budgets (issue {issue})")
+        for item in results["budgets"]:
+            if item["issue"] != issue:
+                continue
+            verdict = {True: "PASS", False: "FAIL", None: "N/A "}[item["pass"]]
+            limit = _n(item["limit"], item["unit"])
+            lines.append(f"  {verdict}  {item['budget']}: {_n(item['measured'], item['unit'])} "
+                         f"(budget {item['op']} {limit})")
     lines.append(f"({meta['duration_s']} s)")
     return "\n".join(lines)
 
@@ -408,6 +485,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium part")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
     parser.add_argument("--app", default=str(ROOT / "app.py"), help="the page to measure")
+    parser.add_argument("--server-option", action="append", default=[], metavar="KEY=VALUE",
+                        help="a Streamlit option for the real servers (e.g. "
+                             "runner.postScriptGC=true, to measure a change's effect)")
     args = parser.parse_args(argv)
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))

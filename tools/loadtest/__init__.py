@@ -6,6 +6,8 @@ so each is its own Streamlit session with its own cookies), and lets every sessi
 year and select countries for a bounded time. It reports errors, rerun latency, the server's
 memory and whether any session ever saw another session's selection or uploaded records.
 
+``python -m tools.loadtest --protocol`` drives websocket protocol clients only (no Chromium), so
+the server alone is measured; they change the year, the alliance filter and the country.
 ``python -m tools.loadtest --quick`` is the CI variant (fewer sessions, shorter). See
 ``python -m tools.loadtest --help`` and ``docs/deploy.md``.
 """

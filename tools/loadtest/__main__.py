@@ -1,9 +1,11 @@
-"""``python -m tools.loadtest [--quick] [--sessions N] [--browsers B] [--duration S] [--nginx N
-[--kill S]] [--out PATH]``.
+"""``python -m tools.loadtest [--quick] [--protocol] [--sessions N] [--browsers B] [--duration S]
+[--nginx N [--kill S]] [--out PATH]``.
 
-``--nginx N`` runs the deployment of ``tools.serve`` (N replicas behind nginx) and reports memory
-per replica; ``--kill S`` kills one replica S seconds into the actions: the other replicas'
-sessions must see no error, and the killed replica's viewers must get their view back.
+``--protocol`` drives websocket protocol clients only (no Chromium): they change the year, the
+alliance filter and the country. ``--nginx N`` runs the deployment of ``tools.serve`` (N replicas
+behind nginx) and reports memory per replica; ``--kill S`` kills one replica S seconds into the
+actions: the other replicas' sessions must see no error, and the killed replica's viewers must get
+their view back.
 
 Prints a table of the figures, writes them as JSON (``tools/loadtest/results.json`` by default) and
 exits 1 when any error occurred or any session saw another session's selection or upload.
@@ -43,6 +45,8 @@ def table(figures: dict) -> str:
         uploaded = (f"session {upload['uploaders']} uploaded; it saw its rows: "
                     f"{upload['uploader_saw_own_rows']}; others saw user rows: "
                     f"{upload['others_saw_user_rows']}")
+    elif upload["widget_found"] is None:
+        uploaded = "not run (protocol clients only: no page to upload from)"
     else:
         uploaded = "disabled" if upload["widget_found"] else \
             "not run (no upload widget on the page)"
@@ -100,9 +104,12 @@ def table(figures: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.loadtest",
-                                     description=__doc__.split("\n")[2])
+                                     description=__doc__.split("\n\n")[2].split("\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="CI mode: 5 sessions for 15 s (unless set below)")
+    parser.add_argument("--protocol", action="store_true",
+                        help="protocol clients only, no Chromium (actions: year, filters, "
+                             "country)")
     parser.add_argument("--sessions", type=int, help="concurrent sessions (default 20)")
     parser.add_argument("--browsers", type=int,
                         help="how many of them are Chromium pages (default 4; the rest speak "
@@ -126,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     changes.update(upload=not args.no_upload, map_clicks=not args.no_map_clicks, out=args.out,
                    nginx=args.nginx, kill=args.kill)
     options = Options.quick(**changes) if args.quick else Options(**changes)
+    if args.protocol:
+        options = options.protocol_only()
     figures = asyncio.run(run(options))
     options.out.parent.mkdir(parents=True, exist_ok=True)
     options.out.write_text(json.dumps(figures, indent=2) + "\n", "utf-8")

@@ -2,8 +2,9 @@
 
 It connects to ``/_stcore/stream`` like a page (same origin), asks for a run with the URL's
 query string, then sends the widget changes a person would make: one slider step
-(``double_array_value``), a country in the select box (``string_value``, the shown name) or the
-"Clear selection" button (``trigger_value``). Every message the server sends is decoded; the
+(``double_array_value``), the alliances filter (``string_array_value``, the shown labels), a
+country in the select box (``string_value``, the shown name) or the "Clear selection" button
+(``trigger_value``). Every message the server sends is decoded; the
 result of an action is the first *finished* run that shows the expected heading, status year
 and URL. It costs the server exactly what a page costs and the client almost nothing, which is
 what lets many sessions run on a small machine next to a few real pages.
@@ -26,6 +27,7 @@ from tools.loadtest.session import MARKER, ActionTimeout, Viewer, now_ms, replic
 
 YEAR_SLIDER = "Year (memberships as of 1 July)"
 COUNTRY_BOX = "Country"
+ALLIANCES = "alliances"  # the multiselect's key (its label is the page's to change)
 CLEAR_BUTTON = "Clear selection"
 STATUS = re.compile(r"^In (\d{4}): ")
 FINISHED = ForwardMsg.ScriptFinishedStatus
@@ -110,7 +112,7 @@ class ProtocolSession(Viewer):
                 self.history["userRows"] = max(self.history["userRows"], self._run["user"])
         elif kind == "exception":
             self._add("exceptions", f"{element.exception.type}: {element.exception.message}")
-        elif kind in ("slider", "selectbox", "button"):
+        elif kind in ("slider", "selectbox", "multiselect", "button"):
             widget = getattr(element, kind)
             self.widgets[widget.label] = widget.id
 
@@ -196,6 +198,13 @@ class ProtocolSession(Viewer):
             self.next_country()
         await self._act("select", WidgetState(id=self.widgets[COUNTRY_BOX],
                                               string_value=self.names[self.country]))
+
+    async def change_filters(self) -> None:
+        """Leave one alliance out of the filter (the next one each time; all but one in turn)."""
+        widget = WidgetState(id=next(i for i in self.widgets.values()
+                                     if i.endswith(f"-{ALLIANCES}")))  # ids end with the key
+        widget.string_array_value.data.extend(self.next_filter())
+        await self._act("filters", widget)
 
     async def upload(self) -> None:
         raise NotImplementedError("uploads are made by browser sessions")

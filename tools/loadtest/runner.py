@@ -11,11 +11,12 @@ a few pages plus protocol clients put the load on the server, where it belongs.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import platform
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from importlib.metadata import version
 from pathlib import Path
 
@@ -38,6 +39,7 @@ from tools.loadtest.session import (
     upload_csv,
 )
 from tools.serve import Deployment
+from ui.sidebar import org_label
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "tools" / "loadtest" / "results.json"
@@ -68,6 +70,11 @@ class Options:
         """CI: 5 sessions (2 pages) for 15 s."""
         return cls(**{"sessions": 5, "browsers": 2, "duration": 15.0, "mode": "quick",
                       **changes})
+
+    def protocol_only(self) -> Options:
+        """The same with protocol clients only (no Chromium, no upload): the server alone
+        is measured (issue 14)."""
+        return replace(self, browsers=0, upload=False, mode=f"{self.mode}, protocol only")
 
 
 def plans(states: list[str], years: list[int], options: Options) -> list[Plan]:
@@ -205,7 +212,8 @@ async def run(options: Options) -> dict:
     if accepted != len(states):
         raise RuntimeError("the load test's own upload no longer validates: see geo.io.upload")
     common = {"names": names, "default_year": atlas.last_year,
-              "timeout_ms": options.timeout * 1000, "think": options.think}
+              "timeout_ms": options.timeout * 1000, "think": options.think,
+              "alliances": tuple(map(org_label, sorted(atlas.organisations["org_id"])))}
 
     load_start = os.getloadavg()
     phases: dict[str, float] = {}
@@ -234,14 +242,23 @@ async def run(options: Options) -> dict:
     failover: dict | None = None
     sampler = asyncio.create_task(meter.sample())
     try:
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=CHROMIUM,
-                                                       args=CHROMIUM_ARGS)
+        async with contextlib.AsyncExitStack() as stack:
+            browser = None
+            if any(plan.client == "browser" for plan in session_plans):
+                playwright = await stack.enter_async_context(async_playwright())
+                browser = await playwright.chromium.launch(executable_path=CHROMIUM,
+                                                           args=CHROMIUM_ARGS)
             # Warm up: the first viewer loads the cached atlas and geometry; "before" is after.
-            warm = BrowserSession(Plan(-1, [states[0]], [years[0]]), url, **common,
-                                  context=await browser.new_context(viewport=VIEWPORT))
-            await warm.open()
-            upload_widget = await has_upload_widget(warm.page)
+            warm_plan = Plan(-1, [states[0]], [years[0]])
+            if browser is None:
+                warm = ProtocolSession(warm_plan, url, **common)
+                await warm.open()
+                upload_widget = None  # not looked for: no page
+            else:
+                warm = BrowserSession(warm_plan, url, **common,
+                                      context=await browser.new_context(viewport=VIEWPORT))
+                await warm.open()
+                upload_widget = await has_upload_widget(warm.page)
             await warm.close()
             await asyncio.sleep(1)
             meter.mark("before")
@@ -276,7 +293,8 @@ async def run(options: Options) -> dict:
             own_upload = await uploader.own_upload_seen() if uploader else None
             for session in sessions:
                 await session.close()
-            await browser.close()
+            if browser is not None:
+                await browser.close()
         await asyncio.sleep(3)
         meter.mark("after")
         phase("close")

@@ -160,6 +160,7 @@ class Viewer:
     default_year: int
     timeout_ms: float = 30_000
     think: tuple[float, float] = (1.0, 3.0)
+    alliances: tuple[str, ...] = ()  # the alliance filter's shown labels (filter changes)
     actions: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
@@ -176,6 +177,7 @@ class Viewer:
         self.country: str | None = self.plan.countries[0]
         self.year = self.plan.years[0]
         self.step = 1
+        self.filters_changed = 0
         self.rng = random.Random(self.plan.index)
         self._exceptions_seen = 0
         self.shown = (self.country, self.year)  # the last view confirmed on the page
@@ -214,6 +216,14 @@ class Viewer:
         self.year += self.step
         return self.step
 
+    def next_filter(self) -> list[str]:
+        """The alliance filter's next value: every alliance but the next one in turn, then
+        but two neighbours once those run out (a filter not chosen before, twice as long)."""
+        i, n = self.filters_changed % (2 * len(self.alliances)), len(self.alliances)
+        self.filters_changed += 1
+        left_out = {self.alliances[i % n]} | ({self.alliances[(i + 1) % n]} if i >= n else set())
+        return [a for a in self.alliances if a not in left_out]
+
     def next_country(self) -> str:
         countries = self.plan.countries
         self.country = countries[(countries.index(self.country) + 1) % len(countries)]
@@ -251,6 +261,14 @@ class Viewer:
 
     async def change_country(self) -> None:
         raise NotImplementedError
+
+    async def change_filters(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def filters(self) -> bool:
+        """Whether this viewer changes filters too (protocol clients, given the labels)."""
+        return bool(self.alliances) and type(self).change_filters is not Viewer.change_filters
 
     async def upload(self) -> None:
         raise NotImplementedError
@@ -294,11 +312,13 @@ class Viewer:
         raise NotImplementedError
 
     async def drive(self, deadline: float) -> None:
-        """(The upload,) year, year, country, ... with a pause between, until ``deadline``."""
-        cycle = ["year", "year", "country"] if len(self.plan.years) > 1 else ["country"]
+        """(The upload,) year, year (or filters), country, ... with a pause between, until
+        ``deadline``."""
+        cycle = ["year", "filters" if self.filters else "year", "country"] \
+            if len(self.plan.years) > 1 else ["country"]
         first = ["upload"] if self.plan.upload and not self.uploaded else []
         steps = {"upload": self.upload, "year": self.change_year,
-                 "country": self.change_country}
+                 "filters": self.change_filters, "country": self.change_country}
         turn = 0
         while time.monotonic() < deadline:
             if first:
