@@ -17,7 +17,7 @@ MAP_KEY = "map"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 # What sits above the map (header bar, title row, caption; in presentation mode the title block
 # and the presenter bar), in pixels: the map takes the rest of the screen's height.
-ABOVE_MAP = {False: 160, True: 175}
+ABOVE_MAP = {False: 160, True: 215}  # presenting: room for a stop's title and note
 LAYOUT_CSS = """<style>
 .block-container {{ padding: 3.4rem 1rem 3rem; max-width: 100%; }}
 {frame}, .st-key-country_panel {{ height: clamp(380px, calc(100vh - {above}px), 900px)
