@@ -137,7 +137,9 @@ def test_adding_the_view_keeps_the_map_s_extent_and_the_deck_file_opens_elsewher
     assert added.extent.zoom == 6
     assert [added.extent.west, added.extent.south, added.extent.east,
             added.extent.north] == pytest.approx(bounds, abs=0.01)
-    title = page.locator('input[aria-label="Title"]').last
+    titles = page.locator('input[aria-label="Title"]')
+    expect(titles).to_have_count(len(deck), timeout=20_000)  # the new stop's row is drawn
+    title = titles.last
     title.fill("Central America, shared alliances")
     title.press("Enter")
 
