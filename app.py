@@ -55,7 +55,7 @@ if view.present:
     presenter.title_block(atlas, scene)
     presenter.presenter_bar(atlas, view)
 else:
-    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium", key="title_row"):
         st.header(f"Alliance Atlas · {view.year}", anchor=False, width="content")
         presenter.presenter_bar(atlas, view)
     st.caption(f"Cuba's alliances and security cooperation in Latin America and the Caribbean, "

@@ -20,6 +20,7 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 ABOVE_MAP = {False: 160, True: 215}  # presenting: room for a stop's title and note
 LAYOUT_CSS = """<style>
 .block-container {{ padding: 3.4rem 1rem 3rem; max-width: 100%; }}
+.st-key-title_row h2 {{ font-size: 1.6rem; white-space: nowrap; }}
 {frame}, .st-key-country_panel {{ height: clamp(380px, calc(100vh - {above}px), 900px)
   !important; }}
 .st-key-country_panel {{ overflow-y: auto; overflow-x: hidden; padding-right: .4rem;

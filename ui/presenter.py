@@ -125,33 +125,28 @@ def presenter_bar(atlas: Atlas, view: View) -> None:
     presenting, the arrow keys step the year."""
     stops = deck()
     at = current_stop(view)
-    cols = st.columns([1.5, 1.5, 1.1, 1.1, 2.6], vertical_alignment="center")
-    cols[0].button("Previous stop", icon=":material/skip_previous:", on_click=_step_stop,
-                   args=(-1,), key="prev_stop", disabled=not stops, shortcut="PageUp",
-                   width="stretch")
-    cols[1].button("Next stop", icon=":material/skip_next:", on_click=_step_stop, args=(1,),
-                   key="next_stop", disabled=not stops, shortcut="PageDown", width="stretch")
+    bar = st.container(horizontal=True, vertical_alignment="center", gap="small",
+                       width="content")  # buttons as wide as their labels: none is cut off
+    count = (f"{len(stops)} stop(s) in the briefing deck" if stops
+             else "No stops yet: add some in the briefing deck below the map")
+    bar.button("Previous stop", icon=":material/skip_previous:", on_click=_step_stop,
+               args=(-1,), key="prev_stop", disabled=not stops, shortcut="PageUp", help=count)
+    bar.button("Next stop", icon=":material/skip_next:", on_click=_step_stop, args=(1,),
+               key="next_stop", disabled=not stops, shortcut="PageDown", help=count)
     playing = st.session_state.get("playing", False)
-    cols[2].button("Pause" if playing else "Play years", key="play", width="stretch",
-                   icon=":material/pause:" if playing else ":material/play_arrow:",
-                   on_click=_toggle_play, args=(atlas.last_year, atlas.first_year))
-    cols[3].toggle("Presentation", key="present")
-    with cols[4]:
-        if view.present:  # no slider on screen: the arrow keys are free to step the year
-            left, right, words = st.columns([1.3, 1.3, 3], vertical_alignment="center")
-            years = (atlas.first_year, atlas.last_year)
-            left.button("−1", key="year_back", on_click=_step_year, args=(-1, *years),
-                        shortcut="Left", help="One year back", width="stretch")
-            right.button("+1", key="year_next", on_click=_step_year, args=(1, *years),
-                         shortcut="Right", help="One year on", width="stretch")
-        else:
-            words = st.container()
-        if at:  # the presenter's words: plain text
-            words.text(shorten(f"Stop {at[0] + 1} of {len(stops)}: {at[1].label(at[0] + 1)}",
-                               120))
-        else:
-            words.caption(f"{len(stops)} stop(s) in the briefing deck" if stops
-                          else "No stops yet: add some in the briefing deck below the map")
+    bar.button("Pause" if playing else "Play years", key="play",
+               icon=":material/pause:" if playing else ":material/play_arrow:",
+               on_click=_toggle_play, args=(atlas.last_year, atlas.first_year))
+    bar.toggle("Presentation", key="present", width="content")
+    if view.present:  # no slider on screen: the arrow keys are free to step the year
+        years = (atlas.first_year, atlas.last_year)
+        bar.button("−1", key="year_back", on_click=_step_year, args=(-1, *years),
+                   shortcut="Left", help="One year back")
+        bar.button("+1", key="year_next", on_click=_step_year, args=(1, *years),
+                   shortcut="Right", help="One year on")
+    if at:  # the presenter's words: plain text
+        bar.container(width="content").text(
+            shorten(f"Stop {at[0] + 1} of {len(stops)}: {at[1].label(at[0] + 1)}", 120))
     with st.container():  # always drawn, so starting Play never shifts (and remounts) the map
         if playing:
             _ticker()
