@@ -44,7 +44,7 @@ def rewrite(path: Path, row: int, **changes) -> None:
      "data/cooperation.csv:2: start: 'sixties' is not a date of the form YYYY, YYYY-MM or "
      "YYYY-MM-DD"),
     ("cooperation.csv", 3, {"end": "2030"},
-     "data/cooperation.csv:3: end_year: 2030 is after the review year 2026"),
+     "data/cooperation.csv:3: end: 2030 is after the review date 2026-11-25"),
     ("cooperation.csv", 3, {"end": "2026-12-24"},
      "data/cooperation.csv:3: end: 2026-12-24 is after the review date 2026-11-25"),
     ("cooperation.csv", 2, {"counterpart": "rebels"},

@@ -262,12 +262,11 @@ def load_atlas(data_dir: Path | str = DATA_DIR) -> Atlas:
     file = name("cooperation.csv")
     records = keep(read_csv(data_dir / "cooperation.csv", Cooperation, file))
     records = keep(checks.unique(records, "record_id", file))
-    records = keep(checks.not_after(records, ("start_year", "end_year"), reviewed.year, file))
     records = keep(checks.known(records, "iso3", iso3, file, "countries.geojson"))
     records = keep(checks.excluded(records, "iso3", CUBA, file,
                                    "Cuba cannot be its own cooperation partner"))
     records = keep(checks.known(records, "sources", source_ids, file, "sources.csv"))
-    records = keep(checks.dates_not_after(records, ("start", "end", "reviewed"), reviewed, file))
+    records = keep(checks.not_after(records, ("start", "end", "reviewed"), reviewed, file))
 
     record_country = {r["record_id"]: r["iso3"] for r in records}
     file = name("personnel.csv")
@@ -277,19 +276,19 @@ def load_atlas(data_dir: Path | str = DATA_DIR) -> Atlas:
     counts = keep(checks.matches(counts, "iso3", lambda row: record_country[row["record_id"]],
                                  file, "the country of its record"))
     counts = keep(checks.known(counts, "sources", source_ids, file, "sources.csv"))
-    counts = keep(checks.dates_not_after(counts, ("date",), reviewed, file))
+    counts = keep(checks.not_after(counts, ("date",), reviewed, file))
 
     file = name("agreements.csv")
     deals = keep(read_csv(data_dir / "agreements.csv", Agreement, file))
     deals = keep(checks.unique(deals, "agreement_id", file))
     deals = keep(checks.known(deals, "iso3", iso3, file, "countries.geojson"))
     deals = keep(checks.known(deals, "sources", source_ids, file, "sources.csv"))
-    deals = keep(checks.dates_not_after(deals, ("signed", "ended"), reviewed, file))
+    deals = keep(checks.not_after(deals, ("signed", "ended"), reviewed, file))
 
     file = name("eras.csv")
     eras = keep(read_csv(data_dir / "eras.csv", Era, file))
     eras = keep(checks.unique(eras, "era_id", file))
-    eras = keep(checks.not_after(eras, ("start_year", "end_year", "preset_year"), reviewed.year,
+    eras = keep(checks.not_after(eras, ("start_year", "end_year", "preset_year"), reviewed,
                                  file))
     eras = keep(checks.known(eras, "sources", source_ids, file, "sources.csv"))
     eras = keep(checks.within(eras, "preset_year", "start_year", "end_year", reviewed.year, file))
@@ -299,7 +298,7 @@ def load_atlas(data_dir: Path | str = DATA_DIR) -> Atlas:
     texts = keep(read_csv(data_dir / "narratives.csv", Narrative, file))
     texts = keep(checks.unique(texts, "narrative_id", file))
     texts = keep(checks.unique(texts, "order", file))
-    texts = keep(checks.not_after(texts, ("start_year", "end_year"), reviewed.year, file))
+    texts = keep(checks.not_after(texts, ("start_year", "end_year"), reviewed, file))
     texts = keep(checks.known(texts, "sources", source_ids, file, "sources.csv"))
 
     by_id = {s["source_id"]: {k: s[k] for k in ("source_id", "title", "url", "publisher")}

@@ -85,27 +85,21 @@ def no_overlaps(rows: Rows, file: str) -> tuple[Rows, list[Problem]]:
     return _split(rows, bad)
 
 
-def not_after(rows: Rows, fields: Iterable[str], last: int, file: str
+def not_after(rows: Rows, fields: Iterable[str], last: date, file: str
               ) -> tuple[Rows, list[Problem]]:
-    """Keep rows whose year ``fields`` are not after ``last`` (the review year)."""
+    """Keep rows whose ``fields`` — years (int) or partial dates (text) — are not after the
+    review date ``last`` (a year is after it when it is after its year)."""
     bad: dict[int, list[Problem]] = defaultdict(list)
     for row in rows:
         for name in fields:
-            if row[name] is not None and row[name] > last:
-                bad[row["row"]].append(Problem(file, row["row"], name,
-                                               f"{row[name]} is after the review year {last}"))
-    return _split(rows, bad)
-
-
-def dates_not_after(rows: Rows, fields: Iterable[str], last: date, file: str
-                    ) -> tuple[Rows, list[Problem]]:
-    """Keep rows whose partial-date ``fields`` do not start after ``last`` (the review date)."""
-    bad: dict[int, list[Problem]] = defaultdict(list)
-    for row in rows:
-        for name in fields:
-            if row[name] and parse_partial_date(row[name]) > last:
-                bad[row["row"]].append(Problem(file, row["row"], name,
-                                               f"{row[name]} is after the review date {last}"))
+            value = row[name]
+            if isinstance(value, int) and value > last.year:
+                why = f"{value} is after the review year {last.year}"
+            elif isinstance(value, str) and value and parse_partial_date(value) > last:
+                why = f"{value} is after the review date {last}"
+            else:
+                continue
+            bad[row["row"]].append(Problem(file, row["row"], name, why))
     return _split(rows, bad)
 
 
