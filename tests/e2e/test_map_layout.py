@@ -18,7 +18,7 @@ from geo.view.scene import build_scene
 from geo.view.state import View
 from tests.e2e.conftest import ARTIFACTS, MAP_FRAME
 from tests.e2e.measure import figures, summary
-from tests.e2e.test_dashboard import click_map, open_dashboard, panel_heading
+from tests.e2e.test_dashboard import click_map, open_dashboard, panel_heading, settle
 
 pytestmark = pytest.mark.slow
 
@@ -158,6 +158,8 @@ def test_a_click_on_a_row_of_the_membership_matrix_selects_the_country(page, ser
     grid = expander.locator('[data-testid="stDataFrame"]')
     expect(grid).to_be_visible(timeout=20_000)
     grid.scroll_into_view_if_needed()
+    expect(grid.get_by_text("Argentina")).to_be_visible(timeout=20_000)  # rows drawn
+    settle(page)
     box = grid.bounding_box()
     # Rows are sorted by country; the second is Argentina. Click its row marker (left edge).
     page.mouse.click(box["x"] + 12, box["y"] + 35 + 35 + 17)
