@@ -158,7 +158,7 @@ def test_a_click_on_a_row_of_the_membership_matrix_selects_the_country(page, ser
     grid = expander.locator('[data-testid="stDataFrame"]')
     expect(grid).to_be_visible(timeout=20_000)
     grid.scroll_into_view_if_needed()
-    expect(grid.get_by_text("Argentina")).to_be_visible(timeout=20_000)  # rows drawn
+    expect(grid.get_by_text("Argentina")).to_be_attached(timeout=20_000)  # rows drawn
     settle(page)
     box = grid.bounding_box()
     # Rows are sorted by country; the second is Argentina. Click its row marker (left edge).
