@@ -37,8 +37,7 @@ if reason := unservable(curated):  # refuse with the reason, never a generic err
     causes = [p for p in curated.problems if p.file.endswith("countries.geojson")]
     st.text(f"{reason}.\n\n" + "\n".join(plain.shorten(p) for p in causes[:50]))
     st.stop()
-assets = cache.assets(st.get_option("server.baseUrlPath") or "")
-shapes = cache.shapes(data_dir)
+assets = cache.assets(st.get_option("server.baseUrlPath") or "", data_dir)
 default = state.default_view(curated)
 default_stops = state.default_deck(curated, default)
 state.start_session(curated)
@@ -72,13 +71,13 @@ plain.notices(st.session_state.pop("_notices", []))
 # record (the same columns in every view, so the map is never redrawn from scratch).
 map_area, side_area = st.columns([3, 1.05], gap="small")
 with map_area:
-    map_view.show_map(atlas, scene, shapes, assets)
+    map_view.show_map(atlas, scene, assets)
 with side_area.container(key="country_panel"):
     map_view.legend(scene)
     country_panel.country_panel(atlas, scene)
 notes.empty_notes(scene)
 notes.what_changed(atlas, scene)
-share_export.share_and_export(atlas, scene, default, default_stops, shapes, assets)
+share_export.share_and_export(atlas, scene, default, default_stops, assets)
 matrix.membership_matrix_section(atlas, scene)
 timeline.timeline_and_narratives(atlas, scene)
 deck.deck_editor(atlas, default)

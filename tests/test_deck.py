@@ -205,9 +205,9 @@ def test_the_offline_page_describes_itself_and_links_nothing_outside(atlas):
     header = export_header("<Stop> & co", scene.view.year, describe(scene.view, atlas),
                            "Note <i>", "2026-11-25",
                            atlas.sources.head(2).assign(url="https://example.org/a"), False)
-    shapes = webmap.shapes_of(atlas.countries)
-    page = leaflet.standalone_html(webmap.complete_map(atlas.countries, scene, shapes,
-                                                       ("/l.js", "/l.css"), EXTENT), header)
+    assets = leaflet.Assets("/l.js", "/l.css", "/g.js")
+    page = leaflet.standalone_html(webmap.complete_map(atlas.countries, scene, assets, EXTENT),
+                                   webmap.geometry_script(atlas.countries), header)
     assert '<span class="year">1962</span>&lt;Stop&gt; &amp; co</h1>' in page
     assert describe(scene.view, atlas) in page and "Note &lt;i&gt;" in page
     assert "https://example.org/a" in page and "<i>" not in page.split("</header>")[0]

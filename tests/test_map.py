@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 
@@ -11,7 +12,7 @@ import shapely
 from geo import ACTIVITIES, EVIDENCE
 from geo.data.vocab import STATUSES
 from geo.render import webmap as mapping
-from geo.render.leaflet import leaflet_dist, leaflet_urls, standalone_html
+from geo.render.leaflet import GEOMETRY, asset_urls, leaflet_dist, standalone_html
 from geo.render.matrix import matrix_styler
 from geo.view.colours import PALETTE, STATUS_COLOURS
 from geo.view.scene import (
@@ -26,7 +27,7 @@ from geo.view.scene import (
 from geo.view.state import View
 from tests.conftest import CELAC
 
-ASSETS = leaflet_urls("component/ui.cache.leaflet")
+ASSETS = asset_urls("component/ui.cache.leaflet", "component/ui.cache.geometry/g.js")
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +37,7 @@ def default(mini):
 
 def render(atlas, view: View) -> str:
     scene = build_scene(atlas, view)
-    shapes = mapping.shapes_of(atlas.countries)
-    return mapping.complete_map(atlas.countries, scene, shapes, ASSETS).get_root().render()
+    return mapping.complete_map(atlas.countries, scene, ASSETS).get_root().render()
 
 
 def fills(scene) -> dict[str, str]:
@@ -160,11 +160,10 @@ def test_the_legend_explains_every_mark(mini, default):
 
 def test_cuba_is_drawn_above_its_links_and_links_are_not_clickable(mini, default):
     scene = build_scene(mini, replace(default, year=2008))
-    names = [g.layer_name for g in mapping.view_layers(scene, mapping.shapes_of(mini.countries))]
+    names = [g.layer_name for g in mapping.view_layers(scene)]
     assert names.index("Cuba") > names.index("Cuba's links")
     assert names[names.index("Cuba") + 1] == "Small island states"
-    links = next(g for g in mapping.view_layers(scene, mapping.shapes_of(mini.countries))
-                 if g.layer_name == "Cuba's links")
+    links = next(g for g in mapping.view_layers(scene) if g.layer_name == "Cuba's links")
     assert all(child.options.get("interactive") is False for child in links._children.values())
     assert build_scene(mini, replace(default, year=2008, links=False)).links.empty
 
@@ -188,11 +187,41 @@ def test_the_map_loads_nothing_from_the_internet(mini, default):
 
 def test_standalone_html_inlines_leaflet(mini, default):
     scene = build_scene(mini, replace(default, country="VEN"))
-    m = mapping.complete_map(mini.countries, scene, mapping.shapes_of(mini.countries), ASSETS)
-    html = standalone_html(m)
+    m = mapping.complete_map(mini.countries, scene, ASSETS)
+    html = standalone_html(m, mapping.geometry_script(mini.countries))
     assert not re.findall(r"<(?:script|link)[^>]*(?:src|href)=", html)
     assert "<script src=" not in html and "<link rel=\"stylesheet\"" not in html
     assert "Leaflet 1.9.4" in html
+    assert html.index("Leaflet 1.9.4") < html.index(f"window.{GEOMETRY} = {{") < html.index(
+        "L.map(")  # the geometry is defined before the map's script reads it
+
+
+def test_layers_name_their_countries_and_the_page_loads_the_outlines_once(mini, default):
+    """A view's layers carry no country outline (a year change sends colours and tooltips);
+    every outline is in the geometry script, rounded, keyed by ISO3, and every layer feature
+    that needs one names a country the script has."""
+    script = mapping.geometry_script(mini.countries)
+    prefix = f"window.{GEOMETRY} = "
+    assert script.startswith(prefix)
+    outlines = json.loads(script.removeprefix(prefix).rstrip(";\n"))
+    assert set(outlines) == set(mini.countries["iso3"])
+    coordinates = re.findall(r"-?\d+\.\d+", script)
+    assert coordinates and all(len(c.split(".")[1]) <= mapping.DECIMALS for c in coordinates)
+    view = replace(default, year=2013, country="VEN", compare=2011, alliances=("ALBA",))
+    m = mapping.base_map(mini.countries, PALETTE["standard"], ASSETS)
+    shared = []
+    for group in mapping.view_layers(build_scene(mini, view)):
+        for layer in group._children.values():
+            for feature in layer.data["features"]:
+                if feature["geometry"]["type"] == "Shared":
+                    shared.append(feature["properties"]["iso3"])
+                else:  # only markers, chips and links carry their own coordinates
+                    assert feature["geometry"]["type"] in {"Point", "LineString"}
+        group.add_to(m)
+    assert {"VEN", "CUB", "BOL"} <= set(shared) <= set(outlines)
+    html = m.get_root().render()
+    assert "MultiPolygon" not in html and '"Polygon"' not in html
+    assert ASSETS.geometry in html
 
 
 def test_data_text_is_escaped_in_tooltips_and_legend(mini, default):
@@ -241,8 +270,9 @@ def test_leaflet_is_served_from_the_installed_package():
     dist = leaflet_dist()
     assert (dist / "leaflet.js").read_text("utf-8").startswith("/* @preserve\n * Leaflet 1.9.4")
     assert (dist / "images" / "layers.png").stat().st_size > 0
-    assert leaflet_urls("/atlas/component/x/") == ("/atlas/component/x/leaflet.js",
-                                                   "/atlas/component/x/leaflet.css")
+    assert asset_urls("/atlas/component/x/", "atlas/component/y/g.js") == (
+        "/atlas/component/x/leaflet.js", "/atlas/component/x/leaflet.css",
+        "/atlas/component/y/g.js")
 
 
 def test_vocabularies_have_distinct_colours(mini, default):
@@ -258,9 +288,8 @@ def test_changes_are_outlined_in_distinct_colours_with_a_legend(mini, default):
     found = changes(mini, 2011, 2013, ["ALBA", "MERCOSUR"], ACTIVITIES, EVIDENCE)
     main = main_change(found)
     assert main == {"PRY": "suspended", "VEN": "joined"}
-    shapes = mapping.shapes_of(mini.countries)
     m = mapping.base_map(mini.countries, PALETTE["standard"], ASSETS)
-    mapping.changes_layer(main, shapes, 2011, CHANGES, CHANGE_COLOURS).add_to(m)
+    mapping.changes_layer(main, 2011, CHANGES, CHANGE_COLOURS).add_to(m)
     html = m.get_root().render()
     assert CHANGE_COLOURS["suspended"] in html and CHANGE_COLOURS["joined"] in html
     assert CHANGE_COLOURS["left"] not in html

@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
+import atexit
 import gc
+import hashlib
+import shutil
+import tempfile
 from operator import attrgetter
+from pathlib import Path
 
 import streamlit as st
 import streamlit.components.v1 as components
@@ -18,8 +23,8 @@ from geo.render.charts import (
     region_timeline,
     with_year,
 )
-from geo.render.leaflet import leaflet_dist, leaflet_urls
-from geo.render.webmap import shapes_of
+from geo.render.leaflet import Assets, asset_urls, leaflet_dist
+from geo.render.webmap import geometry_script
 from geo.view.scene import Scene, build_scene, membership_matrix
 from geo.view.state import View
 
@@ -48,17 +53,22 @@ def atlas(data_dir: str) -> Atlas:
 
 
 @st.cache_resource
-def shapes(data_dir: str) -> dict[str, dict]:
-    """Each state's GeoJSON geometry, computed once per server."""
-    return shapes_of(atlas(data_dir).countries)
-
-
-@st.cache_resource
-def assets(base_url: str) -> tuple[str, str]:
-    """Leaflet's URLs. Streamlit serves the installed package's ``dist`` folder as the files of a
-    component (under ``/component/<name>/``), read-only: nothing is copied into the tree."""
-    files = components.declare_component("leaflet", path=str(leaflet_dist()))
-    return leaflet_urls(f"{base_url.strip('/')}/component/{files.name}")
+def assets(base_url: str, data_dir: str) -> Assets:
+    """The URLs of the files the map loads once per page. Streamlit serves a component's folder
+    (under ``/component/<name>/``): Leaflet from the installed package's ``dist``, read-only;
+    the countries' geometry script (:func:`geometry_script`) from a folder of this process in
+    the system's temporary directory, never the source tree, named by its content (so a
+    browser may keep it, and every replica serves the same name)."""
+    leaflet = components.declare_component("leaflet", path=str(leaflet_dist()))
+    script = geometry_script(atlas(data_dir).countries)
+    folder = Path(tempfile.mkdtemp(prefix="alliance-atlas-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    name = f"geometry-{hashlib.sha256(script.encode()).hexdigest()[:16]}.js"
+    (folder / name).write_text(script, "utf-8")
+    geometry = components.declare_component("geometry", path=str(folder))
+    root = base_url.strip("/")
+    return asset_urls(f"{root}/component/{leaflet.name}",
+                      f"{root}/component/{geometry.name}/{name}")
 
 
 @st.cache_data(max_entries=256, hash_funcs=BY_VERSION, show_spinner=False)

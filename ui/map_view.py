@@ -10,6 +10,7 @@ from streamlit_folium import st_folium
 
 from geo import Atlas
 from geo.render import webmap
+from geo.render.leaflet import Assets
 from geo.view.scene import Scene
 from geo.view.selection import click_outcome
 
@@ -50,7 +51,7 @@ def _on_map_change(atlas: Atlas) -> None:
         st.session_state["_map_note"] = click.note
 
 
-def show_map(atlas: Atlas, scene: Scene, shapes: dict, assets: tuple[str, str]) -> None:
+def show_map(atlas: Atlas, scene: Scene, assets: Assets) -> None:
     """The map: a stable base plus this view's layers, so the view survives a rerun."""
     height = 490 if scene.view.present else 560  # presenting: room for a stop's note at 720 px
     base = webmap.base_map(atlas.countries, scene.palette, assets, height=height)
@@ -59,7 +60,7 @@ def show_map(atlas: Atlas, scene: Scene, shapes: dict, assets: tuple[str, str]) 
     st_folium(base, key=MAP_KEY, height=height, use_container_width=True,
               returned_objects=["last_active_drawing", "last_clicked"],
               center=center, zoom=zoom,
-              feature_group_to_add=webmap.view_layers(scene, shapes),
+              feature_group_to_add=webmap.view_layers(scene),
               on_change=partial(_on_map_change, atlas))
 
 

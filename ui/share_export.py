@@ -17,7 +17,7 @@ from ui.state import share_url
 
 
 def share_and_export(atlas: Atlas, scene: Scene, default: View, default_stops: Deck,
-                     shapes: dict, assets: tuple[str, str]) -> None:
+                     assets: leaflet.Assets) -> None:
     """Copy a link to this view and deck; download the slide, the data and the offline map."""
     view = scene.view
     at = current_stop(view)
@@ -47,7 +47,7 @@ def share_and_export(atlas: Atlas, scene: Scene, default: View, default_stops: D
             ("Map data (GeoJSON)", "geojson", "application/geo+json",
              lambda: exports.map_geojson(atlas, scene)),
             ("Interactive map (HTML, works offline)", "html", "text/html",
-             lambda: standalone(atlas, scene, shapes, assets, title, note, extent)),
+             lambda: standalone(atlas, scene, assets, title, note, extent)),
             ("Sources (text)", "txt", "text/plain", lambda: exports.sources_text(atlas, scene)),
         ]
         for label, what, mime, make in files:
@@ -57,11 +57,12 @@ def share_and_export(atlas: Atlas, scene: Scene, default: View, default_stops: D
                                width="stretch")
 
 
-def standalone(atlas: Atlas, scene: Scene, shapes: dict, assets: tuple[str, str], title: str,
-               note: str = "", extent: Extent | None = None) -> str:
-    """The offline HTML page: the title block above the map, framed as ``extent``."""
+def standalone(atlas: Atlas, scene: Scene, assets: leaflet.Assets, title: str, note: str = "",
+               extent: Extent | None = None) -> str:
+    """The offline HTML page: the title block above the map, framed as ``extent``; the
+    geometry and Leaflet inlined."""
     header = html.export_header(
         title, scene.view.year, describe(scene.view, atlas), note, atlas.reviewed.isoformat(),
         cited_sources(scene.records, scene.statuses), exports.user_supplied(scene) > 0)
-    m = webmap.complete_map(atlas.countries, scene, shapes, assets, extent)
-    return leaflet.standalone_html(m, header)
+    m = webmap.complete_map(atlas.countries, scene, assets, extent)
+    return leaflet.standalone_html(m, webmap.geometry_script(atlas.countries), header)

@@ -12,12 +12,22 @@ import importlib.util
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 import folium
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
+from folium.utilities import JsCode
 
 LEAFLET_PACKAGE = "js_lib_leaflet"
+GEOMETRY = "ATLAS_GEOMETRY"  # the page's global: ISO3 -> GeoJSON geometry (geometry_script)
+SHARED = {"type": "Shared"}  # a feature's geometry: its country's, from the page's GEOMETRY
+# Leaflet's ``filter`` sees each feature before its layer is made: a shared geometry is
+# swapped for the country's (features without one are left out).
+SHARED_FILTER = JsCode(f"""function (f) {{
+    if (f.geometry.type === "Shared") {{ f.geometry = window.{GEOMETRY}[f.properties.iso3]; }}
+    return Boolean(f.geometry);
+}}""")
 
 def leaflet_dist() -> Path:
     """The folder holding Leaflet's ``dist`` files in the installed package (not imported)."""
@@ -27,10 +37,18 @@ def leaflet_dist() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "static" / LEAFLET_PACKAGE
 
 
-def leaflet_urls(root: str) -> tuple[str, str]:
-    """(script, stylesheet) URLs of Leaflet served from the URL path ``root``."""
-    root = "/" + root.strip("/")
-    return f"{root}/leaflet.js", f"{root}/leaflet.css"
+class Assets(NamedTuple):
+    """The URLs the map loads before its script runs: Leaflet and the geometry script."""
+
+    script: str
+    stylesheet: str
+    geometry: str
+
+
+def asset_urls(leaflet_root: str, geometry_url: str) -> Assets:
+    """Leaflet's files served from the URL path ``leaflet_root``, and the geometry script."""
+    root = "/" + leaflet_root.strip("/")
+    return Assets(f"{root}/leaflet.js", f"{root}/leaflet.css", "/" + geometry_url.strip("/"))
 
 
 def leaflet_inline() -> tuple[str, str]:
@@ -87,15 +105,20 @@ class LeanFeatureGroup(folium.FeatureGroup, Lean):
 
 
 class LeanGeoJson(folium.GeoJson, Lean):
-    """folium's GeoJson, rendered lazily; given ``bounds`` ([[south, west], [north, east]]),
-    ``get_bounds`` does not walk every coordinate in Python."""
+    """folium's GeoJson, rendered lazily. Features whose geometry is :data:`SHARED` take their
+    country's from the page's geometry script, which the browser loads once (so a new view
+    sends styles and tooltips, never coordinates)."""
 
-    def __init__(self, data, *, bounds: list[list[float]] | None = None, **kwargs):
+    def __init__(self, data: dict, **kwargs):
+        self._shared = any(f["geometry"] == SHARED for f in data.get("features", ()))
+        if self._shared:
+            kwargs["filter"] = SHARED_FILTER
         super().__init__(data, **kwargs)
-        self._bounds = bounds
 
     def _get_self_bounds(self) -> list[list[float | None]]:
-        return self._bounds if self._bounds is not None else super()._get_self_bounds()
+        if self._shared:  # the coordinates are in the browser; the map frames the region
+            return [[None, None], [None, None]]
+        return super()._get_self_bounds()
 
 
 class LeanTooltip(folium.GeoJsonTooltip, Lean):
@@ -137,16 +160,16 @@ class Legend(Lean):
         return parent.get_name()
 
 
-def standalone_html(m: folium.Map, header: str = "") -> str:
-    """The map as one self-contained HTML file: Leaflet inlined, no external links at all;
-    ``header`` (trusted, escaped HTML) above the map."""
+def standalone_html(m: folium.Map, geometry: str, header: str = "") -> str:
+    """The map as one self-contained HTML file: Leaflet and the ``geometry`` script inlined, no
+    external links at all; ``header`` (trusted, escaped HTML) above the map."""
     script, style = leaflet_inline()
-    script = script.replace("</", "<\\/")
     html = m.get_root().render()
     if header:
         html = html.replace("<body>", f"<body>\n{header}", 1)
-    for _, url in m.default_js:
-        html = html.replace(f'<script src="{url}"></script>', f"<script>{script}</script>")
+    for (_, url), text in zip(m.default_js, (script, geometry), strict=True):
+        text = text.replace("</", "<\\/")
+        html = html.replace(f'<script src="{url}"></script>', f"<script>{text}</script>")
     for _, url in m.default_css:
         html = html.replace(f'<link rel="stylesheet" href="{url}"/>', f"<style>{style}</style>")
     return html

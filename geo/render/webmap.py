@@ -2,17 +2,19 @@
 
 The base map (sea, context land, assets, view) never changes with the filters, so the
 browser keeps its view; everything that does change is returned by :func:`view_layers` as
-feature groups drawn on top of it. Every clickable feature carries ``iso3`` and ``kind`` so a
-click can be turned into a selection. Nothing but Leaflet's zoom buttons sits on the map: the
-legend (:func:`legend_html`) is drawn beside it by the page, and in a collapsed box only in the
-standalone file (:func:`complete_map`).
+feature groups drawn on top of it. No layer carries a country's coordinates: its features
+name it and take its outline from :func:`geometry_script`, which the page loads once (so a new
+view sends colours and tooltips, not outlines). Every clickable feature carries ``iso3`` and
+``kind`` so a click can be turned into a selection. Nothing but Leaflet's zoom buttons sits on
+the map: the legend (:func:`legend_html`) is drawn beside it by the page, and in a collapsed
+box only in the standalone file (:func:`complete_map`).
 
-The map is rebuilt and sent whole on every rerun, so it is kept light: coordinates are rounded
-to :data:`DECIMALS` (about 100 m, under the 0.01° simplification of the geometry), features
-carry only the properties the browser uses (styles live in each layer's style function, which
-folium turns into one switch per layer), and every element renders lazily, once, without
-branca's default of compiling each rendered script again as a Jinja template (see
-:class:`Lean`).
+The layers' script is sent whenever the view changes, so it is kept light: coordinates are
+rounded to :data:`DECIMALS` (about 100 m, under the 0.01° simplification of the geometry),
+features carry only the properties the browser uses (styles live in each layer's style
+function, which folium turns into one switch per layer), and every element renders lazily,
+once, without branca's default of compiling each rendered script again as a Jinja template
+(see :class:`Lean`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,16 @@ import shapely
 from branca.element import Element
 
 from geo.data.vocab import ACTIVITIES
-from geo.render.leaflet import LeanFeatureGroup, LeanGeoJson, LeanMap, LeanTooltip, Legend
+from geo.render.leaflet import (
+    GEOMETRY,
+    SHARED,
+    Assets,
+    LeanFeatureGroup,
+    LeanGeoJson,
+    LeanMap,
+    LeanTooltip,
+    Legend,
+)
 from geo.view.changes import CHANGES, main_change
 from geo.view.colours import CHANGE_COLOURS, HOLLOW, NEUTRAL, OPPOSITION, Palette
 from geo.view.deck import Extent
@@ -69,51 +80,50 @@ div.leaflet-container {{ background: {sea}; font: 12px/1.3 system-ui, sans-serif
 """
 
 
-def _geojson(geometries) -> tuple[list[dict], list[list[float]] | None]:
+def _geojson(geometries) -> list[dict]:
     """Shapely geometries as GeoJSON dicts with coordinates rounded to :data:`DECIMALS` (shared
-    borders stay shared: both sides round alike), and their bounds [[south, west], [north,
-    east]] (None when there is nothing). GEOS writes the GeoJSON: much faster than
+    borders stay shared: both sides round alike). GEOS writes the GeoJSON: much faster than
     ``__geo_interface__``."""
     geometries = shapely.transform(np.asarray(geometries, dtype=object),
                                    lambda xy: np.round(xy, DECIMALS))
-    bounds = None
-    if len(geometries) and not shapely.is_empty(geometries).all():
-        west, south, east, north = shapely.total_bounds(geometries)
-        bounds = [[float(south), float(west)], [float(north), float(east)]]
-    return json.loads("[" + ",".join(shapely.to_geojson(geometries)) + "]"), bounds
+    return json.loads("[" + ",".join(shapely.to_geojson(geometries)) + "]")
 
 
-def base_map(countries: gpd.GeoDataFrame, palette: Palette, assets: tuple[str, str],
+def geometry_script(countries: gpd.GeoDataFrame) -> str:
+    """The script that gives the page every country's geometry by ISO3 (coordinates rounded
+    to :data:`DECIMALS`), for the layers' shared features."""
+    geometries = _geojson(countries.geometry.to_numpy())
+    by_iso3 = dict(zip(countries["iso3"], geometries, strict=True))
+    return f"window.{GEOMETRY} = {json.dumps(by_iso3, separators=(',', ':'))};\n"
+
+
+def base_map(countries: gpd.GeoDataFrame, palette: Palette, assets: Assets,
              height: int = 640) -> folium.Map:
     """The stable map: the region in view, the sea, quiet context land, the leader lines from
-    the small island states to their markers; Leaflet from ``assets``. The map fills its frame
-    (``height`` is the frame's height before the page sizes it).
+    the small island states to their markers; Leaflet and the geometry from ``assets``. The map
+    fills its frame (``height`` is the frame's height before the page sizes it).
 
-    ``assets`` is (script URL, stylesheet URL) of a locally served Leaflet. Leaflet's keyboard
+    ``assets`` are the URLs of a locally served Leaflet and geometry script. Leaflet's keyboard
     handler is off: it focuses the map on click, which scrolls the page when the map is partly
     out of view and turns the click into a drag (keyboard users have the country search box).
     """
     m = LeanMap(location=[-8, -76], zoom_start=3, tiles=None, zoom_snap=0.25,
              zoom_delta=0.5, min_zoom=2, max_zoom=9, height=height,
              world_copy_jump=False, keyboard=False)
-    m.default_js = [("leaflet", assets[0])]
-    m.default_css = [("leaflet_css", assets[1])]
+    m.default_js = [("leaflet", assets.script), ("geometry", assets.geometry)]
+    m.default_css = [("leaflet_css", assets.stylesheet)]
     css = CSS.format(sea=palette.sea, chip=CHIP) + legend_css(palette)
     m.get_root().header.add_child(Element(f"<style>{css}</style>"))
     context = countries[countries["kind"] != "state"]
-    geometries, bounds = _geojson(context.geometry.to_numpy())
-    features = [{
-        "type": "Feature", "geometry": geometry,
-        "properties": {"iso3": iso3, "kind": kind, "name": name,
-                       "tooltip": f"<b>{escape(name)}</b><br>{escape(CONTEXT_NOTE[kind])}"},
-    } for iso3, kind, name, geometry in zip(
-        context["iso3"], context["kind"], context["name_en"],
-        geometries, strict=True)]
+    features = [_shared(iso3, kind=kind, name=name,
+                        tooltip=f"<b>{escape(name)}</b><br>{escape(CONTEXT_NOTE[kind])}")
+                for iso3, kind, name in zip(context["iso3"], context["kind"], context["name_en"],
+                                            strict=True)]
     land = {"fillColor": palette.land, "color": palette.land_line, "weight": 0.6,
             "fillOpacity": 1}
     LeanGeoJson(
         {"type": "FeatureCollection", "features": features}, name="Context land",
-        control=False, style_function=lambda _: land, bounds=bounds,
+        control=False, style_function=lambda _: land,
         tooltip=LeanTooltip(fields=["tooltip"], labels=False),
     ).add_to(m)
     islands = island_markers(countries)
@@ -133,24 +143,24 @@ def legend_css(palette: Palette) -> str:
     return LEGEND_CSS.format(text=palette.text, line=palette.line)
 
 
-def view_layers(scene: Scene, shapes: dict[str, dict]) -> list[folium.FeatureGroup]:
+def view_layers(scene: Scene) -> list[folium.FeatureGroup]:
     """The layers a view draws on the base map, bottom to top: the online basemap when chosen,
     the states, Cuba's links, Cuba itself (above its links, so all of it is a click target),
     the small island states' markers, the alliance layers' chips, the outlines of what changed
-    and of the selection. ``shapes`` maps ISO3 to a GeoJSON geometry.
+    and of the selection.
     """
-    groups = [_countries_layer(scene, shapes)]
+    groups = [_countries_layer(scene)]
     if len(scene.links):
         groups.append(_links_layer(scene))
-    groups.append(_cuba_layer(scene, shapes))
+    groups.append(_cuba_layer(scene))
     groups.append(_islands_layer(scene))
     if len(scene.boxes):
         groups.append(_chips_layer(scene))
     if scene.changes is not None and not scene.changes.empty:
-        groups.append(changes_layer(main_change(scene.changes), shapes, scene.view.compare,
+        groups.append(changes_layer(main_change(scene.changes), scene.view.compare,
                                     CHANGES, CHANGE_COLOURS))
-    if scene.view.country in shapes:
-        groups.append(_selection_layer(scene, shapes[scene.view.country]))
+    if scene.view.country in set(scene.states["iso3"]):
+        groups.append(_selection_layer(scene))
     if scene.view.basemap:
         online = folium.FeatureGroup(name="Online basemap", control=False)
         folium.TileLayer("OpenStreetMap").add_to(online)
@@ -158,25 +168,18 @@ def view_layers(scene: Scene, shapes: dict[str, dict]) -> list[folium.FeatureGro
     return groups
 
 
-def complete_map(countries: gpd.GeoDataFrame, scene: Scene, shapes: dict[str, dict],
-                 assets: tuple[str, str], extent: Extent | None = None) -> folium.Map:
+def complete_map(countries: gpd.GeoDataFrame, scene: Scene, assets: Assets,
+                 extent: Extent | None = None) -> folium.Map:
     """One map with the view's layers and a collapsed legend box on it, framed as ``extent``
     (None: the region); for files and tests (the dashboard sends the layers separately so the
     browser keeps its view)."""
     m = base_map(countries, scene.palette, assets)
-    for group in view_layers(scene, shapes):
+    for group in view_layers(scene):
         group.add_to(m)
     Legend(legend_html(scene)).add_to(m)
     if extent is not None:
         m.fit_bounds([[extent.south, extent.west], [extent.north, extent.east]])
     return m
-
-
-def shapes_of(countries: gpd.GeoDataFrame) -> dict[str, dict]:
-    """ISO3 → GeoJSON geometry of each state (computed once, reused by every view), with
-    coordinates rounded to :data:`DECIMALS`."""
-    states = countries[countries["kind"] == "state"]
-    return dict(zip(states["iso3"], _geojson(states.geometry.to_numpy())[0], strict=True))
 
 
 def legend_html(scene: Scene) -> str:
@@ -226,17 +229,22 @@ def _feature(geometry: dict, **properties) -> dict:
     return {"type": "Feature", "geometry": geometry, "properties": properties}
 
 
+def _shared(iso3: str, **properties) -> dict:
+    """A feature drawn with the country's geometry from :func:`geometry_script`."""
+    return _feature(SHARED, iso3=iso3, **properties)
+
+
 def _collection(features: list[dict]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _countries_layer(scene: Scene, shapes: dict[str, dict]) -> folium.FeatureGroup:
+def _countries_layer(scene: Scene) -> folium.FeatureGroup:
     """The states but Cuba, filled with their colour."""
     palette = scene.palette
     group = LeanFeatureGroup(name="Countries", control=False)
     rows = scene.states[scene.states["iso3"] != "CUB"]
     fills = dict(zip(rows["iso3"], rows["fill"], strict=True))
-    polygons = [_feature(shapes[iso3], iso3=iso3, kind="state", tooltip=tip)
+    polygons = [_shared(iso3, kind="state", tooltip=tip)
                 for iso3, tip in zip(rows["iso3"], rows["tooltip"], strict=True)]
     LeanGeoJson(
         _collection(polygons), name="Countries",
@@ -247,7 +255,7 @@ def _countries_layer(scene: Scene, shapes: dict[str, dict]) -> folium.FeatureGro
     return group
 
 
-def _cuba_layer(scene: Scene, shapes: dict[str, dict]) -> folium.FeatureGroup:
+def _cuba_layer(scene: Scene) -> folium.FeatureGroup:
     """Cuba, drawn above its links so a click anywhere on it selects it."""
     palette = scene.palette
     row = scene.states.set_index("iso3").loc["CUB"]
@@ -255,7 +263,7 @@ def _cuba_layer(scene: Scene, shapes: dict[str, dict]) -> folium.FeatureGroup:
     style = {"fillColor": row["fill"], "fillOpacity": 1, "color": palette.cuba_line,
              "weight": 1}
     LeanGeoJson(
-        _collection([_feature(shapes["CUB"], iso3="CUB", kind="state", tooltip=row["tooltip"])]),
+        _collection([_shared("CUB", kind="state", tooltip=row["tooltip"])]),
         name="Cuba", style_function=lambda _: style,
         highlight_function=lambda _: {"weight": 2},
         tooltip=LeanTooltip(fields=["tooltip"], labels=False, sticky=True),
@@ -349,12 +357,12 @@ def _links_layer(scene: Scene) -> folium.FeatureGroup:
     return group
 
 
-def _selection_layer(scene: Scene, geometry: dict) -> folium.FeatureGroup:
+def _selection_layer(scene: Scene) -> folium.FeatureGroup:
     """A bold outline around the selected country, and around its marker for a small island
     state (not clickable, so it never hides it)."""
     group = LeanFeatureGroup(name="Selected country", control=False)
     outline = {"fill": False, "color": scene.palette.highlight, "weight": 4, "opacity": 1}
-    features = [_feature(geometry, iso3=scene.view.country)]
+    features = [_shared(scene.view.country)]
     row = scene.states.set_index("iso3").loc[scene.view.country]
     if row["small"]:
         features.append(_feature({"type": "Point", "coordinates": [row["marker_lon"],
@@ -367,12 +375,12 @@ def _selection_layer(scene: Scene, geometry: dict) -> folium.FeatureGroup:
     return group
 
 
-def changes_layer(main_change: dict[str, str], shapes: dict[str, dict], since: int,
-                  labels: dict[str, str], colours: dict[str, str]) -> folium.FeatureGroup:
+def changes_layer(main_change: dict[str, str], since: int, labels: dict[str, str],
+                  colours: dict[str, str]) -> folium.FeatureGroup:
     """Outlines in a distinct colour for each country that changed since ``since``."""
-    features = [_feature(shapes[iso3], iso3=iso3, kind="state", colour=colours[change],
-                         tooltip=f"Since {since}: {escape(labels[change])}")
-                for iso3, change in main_change.items() if iso3 in shapes]
+    features = [_shared(iso3, kind="state", colour=colours[change],
+                        tooltip=f"Since {since}: {escape(labels[change])}")
+                for iso3, change in main_change.items()]
     group = LeanFeatureGroup(name=f"Changes since {since}")
     if features:
         LeanGeoJson(

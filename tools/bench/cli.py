@@ -118,13 +118,12 @@ def world_functions(data_dir: Path, runs: int) -> dict:
 
     from geo import load_atlas
     from geo.render import webmap as mapping
-    from geo.render.leaflet import leaflet_urls
+    from geo.render.leaflet import asset_urls
     from geo.view.scene import build_scene
     from geo.view.state import View
     from tools.bench.server import summary
 
     atlas = load_atlas(data_dir)
-    shapes = mapping.shapes_of(atlas.countries)
     default = View.default(atlas.last_year, sorted(atlas.organisations["org_id"]))
     sent: list[int] = []
     original = streamlit_folium._component_func
@@ -136,9 +135,9 @@ def world_functions(data_dir: Path, runs: int) -> dict:
             start = time.perf_counter()
             scene = build_scene(atlas, replace(default, year=atlas.last_year - 1 - i))
             base = mapping.base_map(atlas.countries, scene.palette,
-                                    leaflet_urls("component/leaflet"))
+                                    asset_urls("component/leaflet", "component/g/g.js"))
             streamlit_folium.st_folium(base, key="map",
-                                       feature_group_to_add=mapping.view_layers(scene, shapes),
+                                       feature_group_to_add=mapping.view_layers(scene),
                                        returned_objects=["last_active_drawing", "last_clicked"])
             if i:
                 times.append(time.perf_counter() - start)
