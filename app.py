@@ -13,7 +13,6 @@ from geo import DATA_DIR
 from geo.data.validate import unservable
 from ui import (
     cache,
-    country_panel,
     deck,
     map_view,
     matrix,
@@ -67,14 +66,9 @@ if atlas.problems:
     st.code("\n".join(plain.shorten(p) for p in atlas.problems), language=None)
 plain.notices(st.session_state.pop("_notices", []))
 
-# The map first, as tall as the screen allows; beside it the legend, then the selected country's
-# record (the same columns in every view, so the map is never redrawn from scratch).
-map_area, side_area = st.columns([3, 1.05], gap="small")
-with map_area:
-    map_view.show_map(atlas, scene, assets)
-with side_area.container(key="country_panel"):
-    map_view.legend(scene)
-    country_panel.country_panel(atlas, scene)
+# The map first, as tall as the screen allows; beside it the legend and the selected country's
+# record (a fragment: a click reruns only these).
+map_view.map_and_record(atlas, default, default_stops, assets)
 notes.empty_notes(scene)
 notes.what_changed(atlas, scene)
 share_export.share_and_export(atlas, scene, default, default_stops, assets)

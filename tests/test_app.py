@@ -238,6 +238,8 @@ def test_presenting_a_stop_shows_its_title_and_note():
 
 def test_the_deck_editor_edits_reorders_and_deletes_and_stays_open():
     app = start(deck=_deck_link(*THREE))
+    assert not app.get("text_input")  # closed: nothing of the editor is drawn
+    rerun(app, deck_open=True)
     app.text_input(key="stop_title_0").set_value("Crisis <b>1962</b>").run()
     assert app.session_state["_deck"][0].title == "Crisis <b>1962</b>"
     app.button(key="stop_go_0").click().run()
@@ -253,7 +255,7 @@ def test_the_deck_editor_edits_reorders_and_deletes_and_stays_open():
     deck, notices = from_link(app.query_params["deck"], parse)
     assert deck == app.session_state["_deck"] and notices == []
     assert deck[0].note == "Advisers arrive." and deck[0].extent == THREE[1].extent
-    assert app.expander(key="deck_open") is not None
+    assert app.session_state["deck_open"] is True and app.text_input(key="stop_title_0")
 
 
 def test_the_default_deck_is_the_eras_and_stays_out_of_the_url(mini):
@@ -278,6 +280,9 @@ def test_older_stops_links_still_open_as_a_deck():
 def test_the_membership_matrix_shows_the_year():
     app = start(year="2009", focus="ALBA")
     matrix = next(e for e in app.expander if e.label.startswith("Membership matrix, 1 July 2009"))
+    assert not matrix.dataframe  # closed: not drawn
+    matrix = next(e for e in rerun(app, matrix_open=True).expander
+                  if e.label.startswith("Membership matrix, 1 July 2009"))
     table = matrix.dataframe[0].value
     table = getattr(table, "data", table)  # a Styler holds its frame
     assert set(table.loc[table["ALBA"] == "member", "iso3"]) == {"CUB", "VEN", "BOL", "HND"}

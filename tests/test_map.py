@@ -210,7 +210,8 @@ def test_layers_name_their_countries_and_the_page_loads_the_outlines_once(mini, 
     view = replace(default, year=2013, country="VEN", compare=2011, alliances=("ALBA",))
     m = mapping.base_map(mini.countries, PALETTE["standard"], ASSETS)
     shared = []
-    for group in mapping.view_layers(build_scene(mini, view)):
+    scene = build_scene(mini, view)
+    for group in [*mapping.view_layers(scene), *mapping.selection_layer(scene)]:
         for layer in group._children.values():
             for feature in layer.data["features"]:
                 if feature["geometry"]["type"] == "Shared":
@@ -315,3 +316,12 @@ def test_a_click_selects_by_feature_or_by_the_shape_under_the_point(atlas):
                                                     "No country there: selection cleared.")
     assert click_outcome(places, None, {"lat": "x"}, "VCT") == click_outcome(places, None,
                                                                                None, None)
+
+
+def test_the_tools_find_the_map_by_its_component_name():
+    from tools.harness import MAP_COMPONENT, MAP_FRAME
+    from ui import map_component
+    from ui.map_view import MAP_FRAME as PAGE_MAP_FRAME
+
+    assert map_component._frontend.name == MAP_COMPONENT
+    assert PAGE_MAP_FRAME == MAP_FRAME == f'iframe[title="{MAP_COMPONENT}"]'

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_COMPONENT = "ui.map_component.map"  # the map's component (its frame's title and URL)
+MAP_FRAME = f'iframe[title="{MAP_COMPONENT}"]'
 LOCAL = ("http://127.0.0.1:", "http://localhost:", "ws://127.0.0.1:", "ws://localhost:")
 
 

@@ -8,6 +8,7 @@ import gc
 import hashlib
 import shutil
 import tempfile
+from dataclasses import replace
 from operator import attrgetter
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import streamlit.components.v1 as components
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from geo import Atlas, load_atlas
+from geo.render import webmap
 from geo.render.charts import (
     membership_timeline,
     personnel_chart,
@@ -24,9 +26,10 @@ from geo.render.charts import (
     with_year,
 )
 from geo.render.leaflet import Assets, asset_urls, leaflet_dist
-from geo.render.webmap import geometry_script
+from geo.view.colours import PALETTE
 from geo.view.scene import Scene, build_scene, membership_matrix
 from geo.view.state import View
+from ui import map_component
 
 BY_VERSION = {Atlas: attrgetter("version")}
 CHARTS = {
@@ -56,11 +59,11 @@ def atlas(data_dir: str) -> Atlas:
 def assets(base_url: str, data_dir: str) -> Assets:
     """The URLs of the files the map loads once per page. Streamlit serves a component's folder
     (under ``/component/<name>/``): Leaflet from the installed package's ``dist``, read-only;
-    the countries' geometry script (:func:`geometry_script`) from a folder of this process in
+    the countries' geometry script (:func:`webmap.geometry_script`) from a folder of this process in
     the system's temporary directory, never the source tree, named by its content (so a
     browser may keep it, and every replica serves the same name)."""
     leaflet = components.declare_component("leaflet", path=str(leaflet_dist()))
-    script = geometry_script(atlas(data_dir).countries)
+    script = webmap.geometry_script(atlas(data_dir).countries)
     folder = Path(tempfile.mkdtemp(prefix="alliance-atlas-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     name = f"geometry-{hashlib.sha256(script.encode()).hexdigest()[:16]}.js"
@@ -72,9 +75,45 @@ def assets(base_url: str, data_dir: str) -> Assets:
 
 
 @st.cache_data(max_entries=256, hash_funcs=BY_VERSION, show_spinner=False)
-def scene(atlas: Atlas, view: View) -> Scene:
-    """What the map draws for ``view``."""
+def _scene(atlas: Atlas, view: View) -> Scene:
     return build_scene(atlas, view)
+
+
+def scene(atlas: Atlas, view: View) -> Scene:
+    """What the map draws for ``view``; the selected country changes none of it, so a click
+    reuses the scene."""
+    return replace(_scene(atlas, replace(view, country=None)), view=view)
+
+
+@st.cache_data(max_entries=16, hash_funcs=BY_VERSION, show_spinner=False)
+def map_base(atlas: Atlas, palette: str, height: int, assets: Assets) -> dict:
+    """The map component's arguments for the base map (:func:`map_component.base_args`)."""
+    m = webmap.base_map(atlas.countries, PALETTE[palette], assets, height=height)
+    return map_component.base_args(m)
+
+
+def map_layers(atlas: Atlas, view: View) -> str:
+    """The script adding ``view``'s layers to the map, the selection's outline on top
+    (:func:`map_component.layers_args`): a rerun that draws a view already seen renders no
+    folium, and a click renders only the outline."""
+    layers, count = _view_layers(atlas, replace(view, country=None))
+    return layers + _selection_layer(atlas, view.country, view.palette, count,
+                                     scene(atlas, view))
+
+
+@st.cache_data(max_entries=256, hash_funcs=BY_VERSION, show_spinner=False)
+def _view_layers(atlas: Atlas, view: View) -> tuple[str, int]:
+    groups = webmap.view_layers(scene(atlas, view))
+    return map_component.layers_args(groups), len(groups)
+
+
+@st.cache_data(max_entries=256, hash_funcs=BY_VERSION, show_spinner=False)
+def _selection_layer(atlas: Atlas, country: str | None, palette: str, first: int,
+                     _scene: Scene) -> str:
+    """The outline of ``country`` as the ``first``-th group (:func:`webmap.selection_layer`),
+    drawn from the view's scene (not part of the key: the outline depends on the country and
+    the palette only)."""
+    return map_component.layers_args(webmap.selection_layer(_scene), first)
 
 
 @st.cache_data(max_entries=256, hash_funcs=BY_VERSION, show_spinner=False)

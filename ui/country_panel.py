@@ -38,10 +38,12 @@ def country_panel(atlas: Atlas, scene: Scene) -> None:
         st.write("No membership episode recorded.")
     else:
         chart(atlas, "membership", iso3, year=scene.view.year)
-        with st.expander("Membership episodes with dates and sources"):
-            st.dataframe(membership_table(history, atlas.organisations), hide_index=True,
-                         column_config={"source": st.column_config.LinkColumn("source"),
-                                        "all sources": st.column_config.ListColumn()})
+        with st.expander("Membership episodes with dates and sources", key="episodes_open",
+                         on_change="rerun") as box:
+            if box.open:  # drawn only while open
+                st.dataframe(membership_table(history, atlas.organisations), hide_index=True,
+                             column_config={"source": st.column_config.LinkColumn("source"),
+                                            "all sources": st.column_config.ListColumn()})
     _records_section(atlas, scene, iso3)
 
 
@@ -82,9 +84,11 @@ def _figures(atlas: Atlas, iso3: str) -> None:
         st.markdown(f"**Cuban personnel over time** ({len(counts)} figures; a bar spans a "
                     "range; hover a point for what was counted)")
         chart(atlas, "personnel", iso3)
-        with st.expander("Every figure: what was counted, whose figure, its source"):
-            st.dataframe(personnel_table(counts), hide_index=True,
-                         column_config={"source": st.column_config.LinkColumn("source")})
+        with st.expander("Every figure: what was counted, whose figure, its source",
+                         key="figures_open", on_change="rerun") as box:
+            if box.open:  # drawn only while open
+                st.dataframe(personnel_table(counts), hide_index=True,
+                             column_config={"source": st.column_config.LinkColumn("source")})
     deals = atlas.agreements_of(iso3)
     if len(deals):
         st.markdown(f"**Agreements with Cuba** ({len(deals)})")

@@ -4,6 +4,7 @@ open the deck as a JSON file; download it as a PDF or a PowerPoint file."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -18,6 +19,7 @@ from geo.view.deck import Extent, Stop
 from geo.view.scene import describe
 from geo.view.state import View
 from ui import cache, plain
+from ui.map_view import MAP_FRAME
 from ui.presenter import apply_stop
 from ui.state import current_view, deck, view_parser
 
@@ -28,7 +30,7 @@ export default function ({ parentElement, data, setTriggerValue }) {
   const button = parentElement.querySelector("button");
   button.textContent = data.label;
   button.onclick = () => {
-    const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+    const frame = document.querySelector(MAP_FRAME);
     const map = frame && frame.contentWindow && frame.contentWindow.map;
     if (!map) { setTriggerValue("view", { missing: true }); return; }
     const b = map.getBounds();
@@ -36,7 +38,7 @@ export default function ({ parentElement, data, setTriggerValue }) {
                               zoom: map.getZoom() });
   };
 }
-"""
+""".replace("MAP_FRAME", json.dumps(MAP_FRAME))
 _READER_CSS = """
 button { font: inherit; font-size: .875rem; padding: .3rem .75rem; min-height: 2.4rem;
   border-radius: .5rem; border: 1px solid rgba(49, 51, 63, .2); background: #fff;
@@ -112,9 +114,12 @@ def _open_file(atlas: Atlas, default: View) -> None:
 
 
 def deck_editor(atlas: Atlas, default: View) -> None:
-    """The deck, in an expander that stays open while it is edited."""
+    """The deck, in an expander that stays open while it is edited (drawn only while open)."""
     stops = deck()
-    with st.expander("Briefing deck: stops, their titles and notes", key="deck_open"):
+    with st.expander("Briefing deck: stops, their titles and notes", key="deck_open",
+                     on_change="rerun") as box:
+        if not box.open:
+            return
         left, right = st.columns([1, 2], vertical_alignment="center")
         with left:
             read_map_view("＋ Add this view as a stop", "add_stop", partial(_add, default))

@@ -1,21 +1,29 @@
 """The map: a stable base map plus the view's layers, its legend beside it; clicks become
-selections. The map is sized by the page's height so it is whole on screen at 1280x720."""
+selections. The map is sized by the page's height so it is whole on screen at 1280x720.
+
+The map, the legend, the country search and the selected country's record are one fragment: a
+click or a search reruns only them (and writes the URL), never the sidebar or the sections
+below.
+"""
 
 from __future__ import annotations
 
 from functools import partial
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import Atlas
 from geo.render import webmap
 from geo.render.leaflet import Assets
+from geo.view.deck import Deck
 from geo.view.scene import Scene
 from geo.view.selection import click_outcome
+from geo.view.state import View
+from ui import cache, country_panel, map_component, state
+from ui.presenter import current_stop
 
 MAP_KEY = "map"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = 'iframe[title="ui.map_component.map"]'
 # What sits above the map (header bar, title row, caption; in presentation mode the title block
 # and the presenter bar), in pixels: the map takes the rest of the screen's height.
 ABOVE_MAP = {False: 160, True: 215}  # presenting: room for a stop's title and note
@@ -31,8 +39,41 @@ LAYOUT_CSS = """<style>
 
 def layout(present: bool) -> None:
     """The page's frame: slim margins; the map (and the country panel beside it) as tall as the
-    screen allows."""
-    st.html(LAYOUT_CSS.format(frame=MAP_FRAME, above=ABOVE_MAP[present]))
+    screen allows; no search box when presenting."""
+    hide = "<style>.st-key-country_search { display: none; }</style>" if present else ""
+    st.html(LAYOUT_CSS.format(frame=MAP_FRAME, above=ABOVE_MAP[present]) + hide)
+
+
+@st.fragment
+def map_and_record(atlas: Atlas, default: View, default_stops: Deck, assets: Assets) -> None:
+    """The map and, beside it, the legend, the country search and the selected country's
+    record (the same columns in every view, so the map is never redrawn from scratch).
+
+    A fragment: a click or a search reruns only this, so it reads the view again and keeps the
+    URL in step. When presenting, a click that leaves the stop shown reruns the page, whose
+    title names the stop."""
+    view = state.current_view(default)
+    if view.present and current_stop(view) != st.session_state.get("_titled"):
+        st.rerun()
+    state.sync_url(view, default, default_stops)
+    scene = cache.scene(atlas, view)
+    map_area, side_area = st.columns([3, 1.05], gap="small")
+    with map_area:
+        show_map(atlas, scene, assets)
+    with side_area.container(key="country_panel"):
+        legend(scene)
+        _country_search(atlas)
+        country_panel.country_panel(atlas, scene)
+
+
+def _country_search(atlas: Atlas) -> None:
+    """A box to find a country by name; it shows the country selected on the map."""
+    states = atlas.countries[atlas.countries["kind"] == "state"].sort_values("name_en")
+    names = dict(zip(states["iso3"], states["name_en"], strict=True))
+    with st.container(key="country_search"):
+        st.selectbox("Country", list(names), key="country", format_func=names.__getitem__,
+                     index=None, placeholder="Find a country: type a name, or click the map",
+                     filter_mode="contains", label_visibility="collapsed")
 
 
 def _on_map_change(atlas: Atlas) -> None:
@@ -52,16 +93,15 @@ def _on_map_change(atlas: Atlas) -> None:
 
 
 def show_map(atlas: Atlas, scene: Scene, assets: Assets) -> None:
-    """The map: a stable base plus this view's layers, so the view survives a rerun."""
-    height = 490 if scene.view.present else 560  # presenting: room for a stop's note at 720 px
-    base = webmap.base_map(atlas.countries, scene.palette, assets, height=height)
+    """The map: a stable base plus this view's layers, so the view survives a rerun (both
+    computed once and cached: a rerun renders no folium)."""
+    view = scene.view
+    height = 490 if view.present else 560  # presenting: room for a stop's note at 720 px
     # where a stop asked the map to go; the map moves only when this changes, so pans stay
     center, zoom, _ = st.session_state.get("_goto", (None, None, 0))
-    st_folium(base, key=MAP_KEY, height=height, use_container_width=True,
-              returned_objects=["last_active_drawing", "last_clicked"],
-              center=center, zoom=zoom,
-              feature_group_to_add=webmap.view_layers(scene),
-              on_change=partial(_on_map_change, atlas))
+    map_component.draw(cache.map_base(atlas, view.palette, height, assets),
+                       cache.map_layers(atlas, view), height=height, center=center,
+                       zoom=zoom, on_click=partial(_on_map_change, atlas))
 
 
 def legend(scene: Scene) -> None:

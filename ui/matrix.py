@@ -22,11 +22,16 @@ def _select_row(key: str, iso3: list[str]) -> None:
 
 
 def membership_matrix_section(atlas: Atlas, scene: Scene) -> None:
-    """The matrix in an expander: sort by any column, click a row to select the country."""
+    """The matrix in an expander, drawn only while it is open: sort by any column, click a row
+    to select the country."""
     view = scene.view
-    table = matrix(atlas, view.year)
-    with st.expander(f"Membership matrix, 1 July {view.year}: {len(table)} states × "
-                     f"{len(table.columns) - 2} organisations ({view.focus} highlighted)"):
+    states = (atlas.countries["kind"] == "state").sum()
+    with st.expander(f"Membership matrix, 1 July {view.year}: {states} states × "
+                     f"{len(atlas.organisations)} organisations ({view.focus} highlighted)",
+                     key="matrix_open", on_change="rerun") as box:
+        if not box.open:
+            return
+        table = matrix(atlas, view.year)
         st.caption("Each cell is the state's status in the organisation (blank: not a member). "
                    "Sort by a column's header; click a row to select the country.")
         key = f"matrix_{view.year}_{view.country}"  # a fresh selection for each country shown

@@ -51,6 +51,7 @@ def title_block(atlas: Atlas, scene: Scene) -> None:
     the year, the filters in words and the source line on the page."""
     n = len(cited_sources(scene.records, scene.statuses))
     at = current_stop(scene.view)
+    st.session_state["_titled"] = at  # the map's fragment reruns the page when this changes
     headline = escape(at[1].title) if at and at[1].title else (
         "Cuba's alliances and security cooperation")
     note = f'<div class="note">{escape(at[1].note)}</div>' if at and at[1].note else ""

@@ -28,7 +28,10 @@ def share_and_export(atlas: Atlas, scene: Scene, default: View, default_stops: D
         st.code(share_url(view, default, default_stops), language=None, wrap_lines=True)
         st.caption("The link reproduces the year, filters, colour mode, country, comparison and "
                    "the briefing deck with its titles, notes and map extents.")
-    with downloads.popover("⬇ Export this view", use_container_width=True):
+    with downloads.popover("⬇ Export this view", use_container_width=True, key="export_open",
+                           on_change="rerun") as box:
+        if not box.open:  # drawn only while open
+            return
         framed = "the whole region" if extent is None else "the map as last framed"
         st.caption(f"Slides and the offline map show {framed}.")
         left, right = st.columns(2)

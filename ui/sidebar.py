@@ -26,10 +26,8 @@ def _era_presets(atlas: Atlas) -> None:
 
 
 def controls(atlas: Atlas) -> None:
-    """The sidebar: year with era presets, filters, colour mode, country search, display."""
-    names = atlas.countries.set_index("iso3")["name_en"]
+    """The sidebar: year with era presets, filters, colour mode, comparison, display."""
     orgs = sorted(atlas.organisations["org_id"])
-    states = atlas.countries[atlas.countries["kind"] == "state"].sort_values("name_en")["iso3"]
     years = list(range(atlas.first_year, atlas.last_year + 1))
     with st.sidebar:
         st.slider("Year (memberships as of 1 July)", atlas.first_year, atlas.last_year,
@@ -51,9 +49,6 @@ def controls(atlas: Atlas) -> None:
         st.pills("Evidence grades", list(EVIDENCE), key="evidence", selection_mode="multi",
                  help="documented: official or archival; reported: reputable press or "
                       "research; alleged: claimed without independent corroboration")
-        st.selectbox("Country", list(states), key="country", format_func=names.__getitem__,
-                     index=None, placeholder="Type a name, or click the map",
-                     filter_mode="contains")
         st.selectbox("Compare with year (what changed)", [None, *years], key="compare",
                      format_func=lambda y: "No comparison" if y is None else str(y))
         with st.expander("Display"):

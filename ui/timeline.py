@@ -29,8 +29,8 @@ def timeline_and_narratives(atlas: Atlas, scene: Scene) -> None:
         current = narratives[(narratives["start_year"] <= view.year) & (end >= view.year)]
         for row in current.itertuples():
             _sourced(row.title, years_text(row.start_year, row.end_year), row.text, row.sources)
-        with st.expander("All narratives"):
-            for row in narratives.itertuples():
+        with st.expander("All narratives", key="narratives_open", on_change="rerun") as box:
+            for row in narratives.itertuples() if box.open else ():  # drawn only while open
                 _sourced(row.title, years_text(row.start_year, row.end_year), row.text,
                          row.sources)
 

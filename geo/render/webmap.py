@@ -146,8 +146,9 @@ def legend_css(palette: Palette) -> str:
 def view_layers(scene: Scene) -> list[folium.FeatureGroup]:
     """The layers a view draws on the base map, bottom to top: the online basemap when chosen,
     the states, Cuba's links, Cuba itself (above its links, so all of it is a click target),
-    the small island states' markers, the alliance layers' chips, the outlines of what changed
-    and of the selection.
+    the small island states' markers, the alliance layers' chips, the outlines of what changed.
+    The selection's outline goes on top (:func:`selection_layer`), so a click changes no other
+    layer.
     """
     groups = [_countries_layer(scene)]
     if len(scene.links):
@@ -159,8 +160,6 @@ def view_layers(scene: Scene) -> list[folium.FeatureGroup]:
     if scene.changes is not None and not scene.changes.empty:
         groups.append(changes_layer(main_change(scene.changes), scene.view.compare,
                                     CHANGES, CHANGE_COLOURS))
-    if scene.view.country in set(scene.states["iso3"]):
-        groups.append(_selection_layer(scene))
     if scene.view.basemap:
         online = folium.FeatureGroup(name="Online basemap", control=False)
         folium.TileLayer("OpenStreetMap").add_to(online)
@@ -174,7 +173,7 @@ def complete_map(countries: gpd.GeoDataFrame, scene: Scene, assets: Assets,
     (None: the region); for files and tests (the dashboard sends the layers separately so the
     browser keeps its view)."""
     m = base_map(countries, scene.palette, assets)
-    for group in view_layers(scene):
+    for group in [*view_layers(scene), *selection_layer(scene)]:
         group.add_to(m)
     Legend(legend_html(scene)).add_to(m)
     if extent is not None:
@@ -357,9 +356,11 @@ def _links_layer(scene: Scene) -> folium.FeatureGroup:
     return group
 
 
-def _selection_layer(scene: Scene) -> folium.FeatureGroup:
+def selection_layer(scene: Scene) -> list[folium.FeatureGroup]:
     """A bold outline around the selected country, and around its marker for a small island
-    state (not clickable, so it never hides it)."""
+    state (not clickable, so it never hides it); no layer when no state is selected."""
+    if scene.view.country not in set(scene.states["iso3"]):
+        return []
     group = LeanFeatureGroup(name="Selected country", control=False)
     outline = {"fill": False, "color": scene.palette.highlight, "weight": 4, "opacity": 1}
     features = [_shared(scene.view.country)]
@@ -372,7 +373,7 @@ def _selection_layer(scene: Scene) -> folium.FeatureGroup:
         _collection(features), style_function=lambda _: outline, interactive=False,
         marker=folium.CircleMarker(radius=MARKER_RADIUS + 3, fill=False),
     ).add_to(group)
-    return group
+    return [group]
 
 
 def changes_layer(main_change: dict[str, str], since: int, labels: dict[str, str],

@@ -410,6 +410,6 @@ def membership_matrix(atlas: Atlas, year: int) -> pd.DataFrame:
     states = atlas.countries[atlas.countries["kind"] == "state"].sort_values("name_en")
     statuses = atlas.statuses(year).pivot(index="iso3", columns="org_id", values="status")
     orgs = sorted(atlas.organisations["org_id"])
-    table = statuses.reindex(index=states["iso3"], columns=orgs).fillna("")
+    table = statuses.reindex(index=states["iso3"], columns=orgs, fill_value="").fillna("")
     table.insert(0, "country", states["name_en"].to_numpy())
     return table.reset_index(names="iso3")[["country", "iso3", *orgs]]

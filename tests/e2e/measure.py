@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Frame, Page
 
-from tools.harness import MAP_FRAME
+from tools.harness import MAP_COMPONENT, MAP_FRAME
 
 RADIUS = 3
 
@@ -87,7 +87,7 @@ FIGURES_JS = """radius => {
 
 
 def map_frame(page: Page) -> Frame:
-    return next(f for f in page.frames if "streamlit_folium" in f.url)
+    return next(f for f in page.frames if MAP_COMPONENT in f.url)
 
 
 def figures(page: Page, frame: Frame) -> dict:

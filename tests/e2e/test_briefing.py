@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_dashboard import DRAWN, open_dashboard, panel_heading
-from tools.harness import ROOT
+from tools.harness import MAP_FRAME, ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -49,7 +49,7 @@ def test_presentation_mode_fits_a_1280_by_720_screen_share(browser, server):
     try:
         open_dashboard(page, f"{server}/?present=1&year=1983&country=NIC")
         expect(page.locator(".atlas-title .year")).to_have_text("1983")
-        map_box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+        map_box = page.locator(MAP_FRAME).bounding_box()
         assert map_box["y"] + map_box["height"] <= 720  # the whole map is on screen
         expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
         assert "large" in page.locator(".atlas-legend").get_attribute("class")

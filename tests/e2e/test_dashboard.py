@@ -14,6 +14,7 @@ from geo import load_atlas
 from geo.view.scene import build_scene
 from geo.view.state import View
 from tests.e2e.conftest import ARTIFACTS, MAP_FRAME
+from tools.harness import MAP_COMPONENT
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +41,7 @@ def open_dashboard(page: Page, url: str) -> Frame:
     """Load the page and wait until every shape is drawn; return the map's frame."""
     page.goto(url)
     page.wait_for_selector(MAP_FRAME, timeout=60_000)
-    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    frame = next(f for f in page.frames if MAP_COMPONENT in f.url)
     frame.wait_for_function(f"() => window.map && ({DRAWN})().length >= {len(ALL_SHAPES)}",
                             timeout=60_000)
     settle(page)

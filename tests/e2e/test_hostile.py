@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import COOPERATION, SOURCES, make_data_dir, write_csv
 from tests.e2e.test_dashboard import open_dashboard, panel_heading
-from tools.harness import start_server
+from tools.harness import MAP_FRAME, start_server
 
 pytestmark = pytest.mark.slow
 
@@ -61,7 +61,7 @@ def test_hostile_data_is_escaped_in_panel_tooltips_and_legend(page, hostile_serv
     venezuela = frame.evaluate("""() => { let c = null; window.map.eachLayer(l => {
         if (l.feature && l.feature.properties.iso3 === 'VEN' && l.getBounds) c = l.getBounds()
           .getCenter(); }); return window.map.latLngToContainerPoint(c); }""")
-    box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    box = page.locator(MAP_FRAME).bounding_box()
     page.mouse.move(box["x"] + venezuela["x"], box["y"] + venezuela["y"])
     expect(frame.locator(".leaflet-tooltip").first).to_contain_text(NAME, timeout=10_000)
     assert not page.evaluate(INJECTED) and not frame.evaluate(INJECTED)

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tools.bench.server import summary
-from tools.harness import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, start_server
+from tools.harness import CHROMIUM, CHROMIUM_ARGS, MAP_COMPONENT, MAP_FRAME, start_server
 
 DRAWN = """iso3s => { if (!window.map) return false;
   const seen = new Set();
@@ -91,7 +91,7 @@ def _open(page, url: str, iso3s: list[str], timeout_ms: int) -> tuple[float, obj
     page.wait_for_selector(MAP_FRAME, timeout=timeout_ms)
     frame = None
     while frame is None:
-        frame = next((f for f in page.frames if "streamlit_folium" in f.url), None)
+        frame = next((f for f in page.frames if MAP_COMPONENT in f.url), None)
         if frame is None:
             page.wait_for_timeout(10)
     frame.wait_for_function(DRAWN, arg=iso3s, timeout=timeout_ms, polling="raf")

@@ -4,10 +4,11 @@ It connects to ``/_stcore/stream`` like a page (same origin), asks for a run wit
 query string, then sends the widget changes a person would make: one slider step
 (``double_array_value``), the alliances filter (``string_array_value``, the shown labels), a
 country in the select box (``string_value``, the shown name) or the "Clear selection" button
-(``trigger_value``). Every message the server sends is decoded; the
-result of an action is the first *finished* run that shows the expected heading, status year
-and URL. It costs the server exactly what a page costs and the client almost nothing, which is
-what lets many sessions run on a small machine next to a few real pages.
+(``trigger_value``). A widget drawn in a fragment (the country box, the button) reruns that
+fragment only, as the frontend asks (``fragment_id``). Every message the server sends is
+decoded; the result of an action is the first *finished* run that shows the expected heading,
+status year and URL. It costs the server exactly what a page costs and the client almost
+nothing, which is what lets many sessions run on a small machine next to a few real pages.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class ProtocolSession(Viewer):
         self.query = ""  # the URL's query string, as the server last set it
         self.page_hash = ""
         self.widgets: dict[str, str] = {}  # label -> widget id, learnt from the elements
+        self.fragments: dict[str, str] = {}  # widget id -> the fragment drawing it
         self.current: dict | None = None  # what the last finished run showed, with "at"
         self.changed = asyncio.Event()
         self.history = {"headings": [], "years": [], "searches": [], "exceptions": [],
@@ -76,12 +78,13 @@ class ProtocolSession(Viewer):
             self.page_hash = msg.new_session.page_script_hash
             self._run = self._new_run()
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            self._element(msg.delta.new_element)
+            self._element(msg.delta.new_element, msg.delta.fragment_id)
         elif kind == "page_info_changed":
             self.query = msg.page_info_changed.query_string
             self._add("searches", self.query)
         elif kind == "script_finished":
-            if msg.script_finished == FINISHED.FINISHED_SUCCESSFULLY:
+            if msg.script_finished in (FINISHED.FINISHED_SUCCESSFULLY,
+                                       FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
                 params = parse_qs(self.query)
                 self.current = {
                     "heading": self._run["headings"][-1] if self._run["headings"] else None,
@@ -97,7 +100,7 @@ class ProtocolSession(Viewer):
         elif kind == "ref_hash":  # never asked for: this client reports no cached messages
             self._error("driver_error", "unexpected cached-message reference")
 
-    def _element(self, element) -> None:
+    def _element(self, element, fragment_id: str) -> None:
         kind = element.WhichOneof("type")
         if kind == "heading" and element.heading.tag == "h3":
             self._run["headings"].append(element.heading.body)
@@ -115,6 +118,7 @@ class ProtocolSession(Viewer):
         elif kind in ("slider", "selectbox", "multiselect", "button"):
             widget = getattr(element, kind)
             self.widgets[widget.label] = widget.id
+            self.fragments[widget.id] = fragment_id
 
     def _add(self, name: str, value) -> None:
         if value not in self.history[name]:
@@ -135,6 +139,9 @@ class ProtocolSession(Viewer):
         state.context_info.locale = "en-US"
         if widget is not None:
             state.widget_states.widgets.append(widget)
+            if fragment := self.fragments.get(widget.id):
+                state.fragment_id = fragment
+                self._run = self._new_run()  # a fragment's run starts no new session
         await self.ws.send(msg.SerializeToString())
 
     async def _shows(self, expected: dict, since: float) -> float:

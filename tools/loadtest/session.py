@@ -477,7 +477,7 @@ class BrowserSession(Viewer):
         """A quiet point of the country on the visible map, or None (then: the select box)."""
         if self.country not in self.targets:
             return None
-        frame = next((f for f in self.page.frames if "streamlit_folium" in f.url), None)
+        frame = next((f for f in self.page.frames if harness.MAP_COMPONENT in f.url), None)
         if frame is None or not await frame.evaluate(MAP_READY):
             return None
         lon, lat = self.targets[self.country]
