@@ -70,7 +70,7 @@ def test_first_load_shows_the_latest_year_and_invites_a_click(mini):
     assert app.toggle(key="links").value is True
     assert app.multiselect(key="activities").value == list(ACTIVITIES)
     assert not app.warning
-    assert infos(app) == ["Click a country on the map, or search for one in the sidebar, to "
+    assert infos(app) == ["Click a country on the map, or type its name in the box above, to "
                           "read its record."]
     assert any(e.label.startswith("Sources for this view (") for e in app.expander)
 

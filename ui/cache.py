@@ -26,7 +26,9 @@ from geo.render.charts import (
     with_year,
 )
 from geo.render.leaflet import Assets, asset_urls, leaflet_dist
+from geo.view import record
 from geo.view.colours import PALETTE
+from geo.view.record import CountryRecord
 from geo.view.scene import Scene, build_scene, membership_matrix
 from geo.view.state import View
 from ui import map_component
@@ -74,8 +76,9 @@ def assets(base_url: str, data_dir: str) -> Assets:
                       f"{root}/component/{geometry.name}/{name}")
 
 
-@st.cache_data(max_entries=256, hash_funcs=BY_VERSION, show_spinner=False)
+@st.cache_resource(max_entries=256, hash_funcs=BY_VERSION, show_spinner=False)
 def _scene(atlas: Atlas, view: View) -> Scene:
+    """Shared, not copied (a scene is never changed once built): a hit costs no unpickling."""
     return build_scene(atlas, view)
 
 
@@ -83,6 +86,13 @@ def scene(atlas: Atlas, view: View) -> Scene:
     """What the map draws for ``view``; the selected country changes none of it, so a click
     reuses the scene."""
     return replace(_scene(atlas, replace(view, country=None)), view=view)
+
+
+@st.cache_resource(max_entries=16, hash_funcs=BY_VERSION, show_spinner=False)
+def state_names(atlas: Atlas) -> dict[str, str]:
+    """ISO3 -> English name of every state, by name."""
+    states = atlas.countries[atlas.countries["kind"] == "state"].sort_values("name_en")
+    return dict(zip(states["iso3"], states["name_en"], strict=True))
 
 
 @st.cache_data(max_entries=16, hash_funcs=BY_VERSION, show_spinner=False)
@@ -114,6 +124,20 @@ def _selection_layer(atlas: Atlas, country: str | None, palette: str, first: int
     drawn from the view's scene (not part of the key: the outline depends on the country and
     the palette only)."""
     return map_component.layers_args(webmap.selection_layer(_scene), first)
+
+
+def country_record(atlas: Atlas, view: View) -> CountryRecord:
+    """The panel's text for ``view.country`` (:func:`geo.view.record.country_record`)."""
+    return _country_record(atlas, view.country, view.year, view.activities, view.evidence,
+                           view.all_records, scene(atlas, view).records)
+
+
+@st.cache_resource(max_entries=512, hash_funcs=BY_VERSION, show_spinner=False)
+def _country_record(atlas: Atlas, iso3: str, year: int, activities: tuple[str, ...],
+                    evidence: tuple[str, ...], all_records: bool, _records) -> CountryRecord:
+    """Keyed by what the record depends on (``_records``, the view's records, follow from the
+    year, activities and grades)."""
+    return record.country_record(atlas, iso3, year, _records, all_records)
 
 
 @st.cache_data(max_entries=256, hash_funcs=BY_VERSION, show_spinner=False)

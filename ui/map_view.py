@@ -68,8 +68,7 @@ def map_and_record(atlas: Atlas, default: View, default_stops: Deck, assets: Ass
 
 def _country_search(atlas: Atlas) -> None:
     """A box to find a country by name; it shows the country selected on the map."""
-    states = atlas.countries[atlas.countries["kind"] == "state"].sort_values("name_en")
-    names = dict(zip(states["iso3"], states["name_en"], strict=True))
+    names = cache.state_names(atlas)
     with st.container(key="country_search"):
         st.selectbox("Country", list(names), key="country", format_func=names.__getitem__,
                      index=None, placeholder="Find a country: type a name, or click the map",

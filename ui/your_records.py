@@ -21,10 +21,11 @@ def session_atlas(atlas: Atlas) -> Atlas:
         st.download_button("Download the template", template_csv,
                            file_name="alliance-atlas-template.csv", mime="text/csv",
                            on_click="ignore", key="template")
-        with st.popover("What each column means"):
-            st.dataframe(pd.DataFrame({"column": list(TEMPLATE_COLUMNS),
-                                       "meaning": list(TEMPLATE_COLUMNS.values())}),
-                         hide_index=True)
+        with st.popover("What each column means", key="columns_open", on_change="rerun") as box:
+            if box.open:  # drawn only while open
+                st.dataframe(pd.DataFrame({"column": list(TEMPLATE_COLUMNS),
+                                           "meaning": list(TEMPLATE_COLUMNS.values())}),
+                             hide_index=True)
         uploaded = st.file_uploader("Your cooperation records (CSV or XLSX)",
                                     type=["csv", "xlsx", "txt"], key=UPLOAD_KEY,
                                     label_visibility="collapsed")

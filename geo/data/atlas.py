@@ -100,8 +100,14 @@ class Atlas:
 
     def statuses(self, year: int) -> pd.DataFrame:
         """Every ``(iso3, org_id, status, sources)`` in force on 1 July of ``year``."""
-        table = self.status_table
-        return table[table["year"] == self._check_year(year)].drop(columns="year")
+        found = self._statuses_by_year.get(self._check_year(year))
+        return self.status_table.iloc[:0, 1:] if found is None else found.copy(deep=False)
+
+    @cached_property
+    def _statuses_by_year(self) -> dict[int, pd.DataFrame]:
+        """The status table split by year once (a view then takes no pass over every year)."""
+        return {int(year): rows.drop(columns="year")
+                for year, rows in self.status_table.groupby("year", sort=False)}
 
     def status(self, iso3: str, org_id: str, year: int) -> str | None:
         """Status of one country in one organisation on 1 July of ``year`` (None: not in it)."""

@@ -122,7 +122,11 @@ class LeanGeoJson(folium.GeoJson, Lean):
 
 
 class LeanTooltip(folium.GeoJsonTooltip, Lean):
-    pass
+    """folium's GeoJsonTooltip, rendered lazily and without the table style it compiles as
+    two new Jinja templates on every render (the tooltips here show one ready-made field)."""
+
+    def render(self, **kwargs) -> None:
+        Lean.render(self, **kwargs)
 
 
 class Legend(Lean):
