@@ -126,9 +126,6 @@ def test_quick_load_test_has_no_errors_and_isolation_holds(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "regressed when the briefing deck (issue 12) was merged: after the kill, a moved browser "
-    "session's next year change times out; passed before that merge; issue 15 stays open for it"))
 def test_failover_through_nginx_loses_no_view(tmp_path):
     """Two replicas behind nginx; the busier one is killed mid-run. The other replica's
     sessions see no error; the killed one's viewers reconnect and get their view back."""

@@ -80,6 +80,18 @@ def start_session(atlas: Atlas) -> None:
         st.session_state[field.name] = list(value) if isinstance(value, tuple) else value
     st.session_state["_notices"] = notices
     st.session_state["_started"] = True
+    if newer:
+        st.session_state["_reconnected"] = True  # see settle()
+
+
+def settle() -> None:
+    """At the end of a run. A page that reconnects to a new session (a restarted or another
+    replica) sends its widgets' values, but Streamlit reads a value only once its widget is
+    drawn: in that first run, the view read before the map's fragment and the panel drew their
+    widgets misses their values (the country), so the run writes no URL and the page is run
+    again, now with every value."""
+    if st.session_state.pop("_reconnected", False):
+        st.rerun()
 
 
 def _sent_by_the_page() -> set[str]:
@@ -107,7 +119,10 @@ def current_view(default: View) -> View:
 
 
 def sync_url(view: View, default: View, default_stops: Deck) -> None:
-    """Write the view and the deck into the URL (only what differs from the defaults)."""
+    """Write the view and the deck into the URL (only what differs from the defaults); not in
+    a reconnected page's first run (:func:`settle`)."""
+    if st.session_state.get("_reconnected"):
+        return
     wanted = query_params(view, default, default_stops)
     as_lists = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
     if as_lists != {k: st.query_params.get_all(k) for k in st.query_params}:

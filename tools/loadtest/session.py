@@ -423,8 +423,8 @@ class BrowserSession(Viewer):
             arg=[self.expected_for(*v) for v in views],
             polling=100, timeout=max(1000, (deadline - time.monotonic()) * 1000))
         self.country, self.year = views[int(await handle.json_value()) - 1]
-        # an upload in flight may have reached the new replica (nginx retries it there)
-        self.uploaded = bool((await self.state() or {}).get("userRows"))
+        # The page shows what it showed before (it reruns at its next action), uploaded rows
+        # included, but they were lost with the replica: it uploads them again.
         await self._which_replica()
 
     async def upload(self) -> None:
