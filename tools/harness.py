@@ -38,9 +38,11 @@ def free_port() -> int:
 
 
 def wait_until(condition: Callable[[], object], timeout: float, every: float = 0.1,
-               what: str = "a condition") -> object:
+               what: str = "a condition", page=None) -> object:
     """Poll ``condition`` until it returns something truthy (returned); TimeoutError after
-    ``timeout`` seconds."""
+    ``timeout`` seconds. Given a Playwright ``page``, waits on the page's clock: Playwright's
+    synchronous API handles the page's events (such as a new URL, ``page.url``) only while it
+    is called, never during ``time.sleep``."""
     deadline = time.monotonic() + timeout
     while True:
         result = condition()
@@ -48,7 +50,10 @@ def wait_until(condition: Callable[[], object], timeout: float, every: float = 0
             return result
         if time.monotonic() > deadline:
             raise TimeoutError(f"{what} did not hold within {timeout:g} s")
-        time.sleep(every)
+        if page is None:
+            time.sleep(every)
+        else:
+            page.wait_for_timeout(every * 1000)
 
 
 def healthy(url: str) -> bool:
