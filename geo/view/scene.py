@@ -304,18 +304,17 @@ def _boxes(states: gpd.GeoDataFrame, countries: pd.DataFrame,
     if chips.empty:
         return pd.DataFrame(columns=columns)
     w, h = chip_box(int(chips["slot"].max()) + 1)
-    rows = countries.set_index("iso3")
-    islands = rows[rows["small"]]
-    markers = _px(islands["marker_lon"], islands["marker_lat"])
+    islands = countries[countries["small"]]
+    markers = dict(zip(islands["iso3"], _px(islands["marker_lon"], islands["marker_lat"]),
+                       strict=True))
     taken = [(x - MARKER_RADIUS - 1, y - MARKER_RADIUS - 1, x + MARKER_RADIUS + 1,
-              y + MARKER_RADIUS + 1) for x, y in markers]
-    shapes = states.set_index("iso3").geometry
-    order = sorted(set(chips["iso3"]), key=lambda i: (not rows.at[i, "small"],
-                                                      shapes[i].area, i))
+              y + MARKER_RADIUS + 1) for x, y in markers.values()]
+    shapes = dict(zip(states["iso3"], states.geometry, strict=True))
+    order = sorted(set(chips["iso3"]), key=lambda i: (i not in markers, shapes[i].area, i))
     placed = []
     for iso3 in order:
-        if rows.at[iso3, "small"]:
-            x, y = _px([rows.at[iso3, "marker_lon"]], [rows.at[iso3, "marker_lat"]])[0]
+        if iso3 in markers:
+            x, y = markers[iso3]
             anchor = (x + MARKER_RADIUS + 3 + w / 2, y)
         else:
             part = max(getattr(shapes[iso3], "geoms", [shapes[iso3]]), key=lambda g: g.area)
@@ -334,14 +333,17 @@ def _boxes(states: gpd.GeoDataFrame, countries: pd.DataFrame,
 
 def _free_spot(anchor: tuple[float, float], w: int, h: int,
                taken: list[tuple[float, float, float, float]]) -> tuple[float, float]:
-    """The first centre on rings around ``anchor`` where a w x h box overlaps nothing taken."""
+    """The first centre on rings around ``anchor`` where a w x h box overlaps nothing taken
+    (each ring's candidates tested at once)."""
+    left, top, right, bottom = np.asarray(taken, dtype=float).reshape(-1, 4).T
     for radius in CHIP_RINGS:
-        for k in range(max(1, radius)):
-            angle = 2 * np.pi * k / max(1, radius)
-            x, y = anchor[0] + radius * np.cos(angle), anchor[1] + radius * np.sin(angle)
-            if not any(x - w / 2 < right and left < x + w / 2 and y - h / 2 < bottom
-                       and top < y + h / 2 for left, top, right, bottom in taken):
-                return float(x), float(y)
+        angle = 2 * np.pi * np.arange(max(1, radius)) / max(1, radius)
+        x = (anchor[0] + radius * np.cos(angle))[:, None]
+        y = (anchor[1] + radius * np.sin(angle))[:, None]
+        hit = ((x - w / 2 < right) & (left < x + w / 2) & (y - h / 2 < bottom)
+               & (top < y + h / 2)).any(axis=1)
+        if (free := np.flatnonzero(~hit)).size:
+            return float(x[free[0], 0]), float(y[free[0], 0])
     return anchor
 
 
