@@ -215,46 +215,63 @@ def get_or_none(url: str) -> int | None:
         return None
 
 
-async def _run(ws, query: str, widget=None) -> list[ForwardMsg]:
-    """Ask for a run (as the frontend does) and collect its messages."""
+async def _run(ws, query: str, *widgets: WidgetState) -> list[ForwardMsg]:
+    """Ask for a run (as the frontend does) and collect its messages, up to the end of the
+    last run it leads to (a run that ends early for another is followed by that one)."""
     msg = BackMsg()
     msg.rerun_script.query_string = query
-    if widget is not None:
-        msg.rerun_script.widget_states.widgets.append(widget)
+    msg.rerun_script.widget_states.widgets.extend(widgets)
     await ws.send(msg.SerializeToString())
     messages = []
     while True:
         message = ForwardMsg.FromString(await asyncio.wait_for(ws.recv(), 60))
         messages.append(message)
-        if message.WhichOneof("type") == "script_finished":
+        if message.WhichOneof("type") == "script_finished" and message.script_finished != \
+                ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN:
             return messages
 
 
-async def _reconnect_with_a_click(url: str) -> tuple[float, str]:
+async def _reconnect_with_a_click(url: str,
+                                  country: str | None = None) -> tuple[float, list[str]]:
     """A page's slider id from one session; then a new session whose first message is that
     slider moved to 1975 while the URL still says 1990 (a page reconnecting to another
-    replica). The slider value the page shows after that run, and the URL query it sets."""
+    replica), with the country box showing ``country`` (a name) when given. The slider value
+    the page shows after that run, and the URL queries it sets."""
     stream = "ws" + url.removeprefix("http") + "/_stcore/stream"
     connect = {"subprotocols": ["streamlit"], "max_size": None, "open_timeout": 20}
     async with websockets.connect(stream, **connect) as ws:
         first = await _run(ws, "year=1990")
-    slider = next(m.delta.new_element.slider for m in first if m.WhichOneof("type") == "delta"
-                  and m.delta.new_element.WhichOneof("type") == "slider")
+    elements = [m.delta.new_element for m in first if m.WhichOneof("type") == "delta"]
+    slider = next(e.slider for e in elements if e.WhichOneof("type") == "slider")
     widget = WidgetState(id=slider.id)
     widget.double_array_value.data.append(1975)
+    widgets = [widget]
+    if country:
+        box = next(e.selectbox for e in elements if e.WhichOneof("type") == "selectbox"
+                   and e.selectbox.label == "Country")
+        widgets.append(WidgetState(id=box.id, string_value=country))
     async with websockets.connect(stream, **connect) as ws:
-        run = await _run(ws, "year=1990", widget)
+        run = await _run(ws, "year=1990", *widgets)
     value = next(m.delta.new_element.slider for m in run if m.WhichOneof("type") == "delta"
                  and m.delta.new_element.WhichOneof("type") == "slider")
     query = [m.page_info_changed.query_string for m in run
              if m.WhichOneof("type") == "page_info_changed"]
     shown = value.value[0] if value.set_value else 1975  # unset: the page keeps its own value
-    return shown, (query or [""])[-1]
+    return shown, query
 
 
 def test_a_new_sessions_first_click_wins_over_the_url(server):
     """Issue 9: the click a reconnected page sends first is not overwritten by the URL."""
     with ThreadPoolExecutor(1) as pool:  # its own event loop (Playwright's may be running)
-        value, query = pool.submit(asyncio.run, _reconnect_with_a_click(server)).result()
+        value, queries = pool.submit(asyncio.run, _reconnect_with_a_click(server)).result()
     assert value == 1975
-    assert "year=1975" in query
+    assert queries and all("year=1975" in q for q in queries)
+
+
+def test_a_reconnected_page_keeps_the_country_its_box_shows(server):
+    """The country box is drawn after the view is read (in the map's fragment): the page's
+    value for it still wins over a URL without it, and no URL without it is written."""
+    with ThreadPoolExecutor(1) as pool:
+        _, queries = pool.submit(asyncio.run,
+                                 _reconnect_with_a_click(server, "Brazil")).result()
+    assert queries and all("country=BRA" in q and "year=1975" in q for q in queries)

@@ -1,8 +1,9 @@
 """Server time and map payload of a Streamlit page, measured in process with ``AppTest``.
 
 Two hooks do the measuring: the script runner's ``exec_func_with_error_handling`` is timed (the
-script's own run, without ``AppTest``'s bookkeeping), and ``streamlit_folium._component_func``
-is wrapped to weigh the map's component arguments exactly as Streamlit serialises them
+script's own run, without ``AppTest``'s bookkeeping), and the map's component (the app's
+``ui.map_component._frontend``; ``streamlit_folium._component_func`` for the naive page's
+``st_folium``) is wrapped to weigh its arguments exactly as Streamlit serialises them
 (``json.dumps`` of every argument; the callback stays on the server).
 """
 
@@ -42,8 +43,12 @@ def hooks() -> Iterator[Probe]:
     import streamlit.runtime.scriptrunner.script_runner as runner
     import streamlit_folium
 
+    from ui import map_component
+
     probe = Probe()
-    run_script, component = runner.exec_func_with_error_handling, streamlit_folium._component_func
+    run_script = runner.exec_func_with_error_handling
+    components = [(streamlit_folium, "_component_func"), (map_component, "_frontend")]
+    originals = [getattr(module, name) for module, name in components]
 
     def timed(func, ctx):
         probe.weighing_s = 0.0
@@ -53,20 +58,24 @@ def hooks() -> Iterator[Probe]:
         finally:
             probe.script_s.append(time.perf_counter() - start - probe.weighing_s)
 
-    def weighed(**kwargs):
-        start = time.perf_counter()
-        args = {k: v for k, v in kwargs.items() if k != "on_change"}
-        probe.map_bytes.append(len(json.dumps(args).encode()))
-        probe.weighing_s += time.perf_counter() - start
-        return component(**kwargs)
+    def weighing(component):
+        def weighed(**kwargs):
+            start = time.perf_counter()
+            args = {k: v for k, v in kwargs.items() if k != "on_change"}
+            probe.map_bytes.append(len(json.dumps(args).encode()))
+            probe.weighing_s += time.perf_counter() - start
+            return component(**kwargs)
+        return weighed
 
     runner.exec_func_with_error_handling = timed
-    streamlit_folium._component_func = weighed
+    for (module, name), component in zip(components, originals, strict=True):
+        setattr(module, name, weighing(component))
     try:
         yield probe
     finally:
         runner.exec_func_with_error_handling = run_script
-        streamlit_folium._component_func = component
+        for (module, name), component in zip(components, originals, strict=True):
+            setattr(module, name, component)
 
 
 @contextmanager
