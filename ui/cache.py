@@ -22,6 +22,8 @@ from geo.render.charts import (
     membership_timeline,
     personnel_chart,
     records_timeline,
+    region_counts,
+    region_filtered,
     region_timeline,
     with_year,
 )
@@ -38,7 +40,7 @@ CHARTS = {
     "membership": lambda atlas, iso3: membership_timeline(atlas.history(iso3), atlas.reviewed),
     "records": lambda atlas, iso3: records_timeline(atlas.cooperation(country=iso3),
                                                     atlas.last_year),
-    "region": region_timeline,
+    "region": lambda atlas: region_timeline(atlas, _region_counts(atlas)),
     "personnel": lambda atlas, iso3: personnel_chart(atlas.personnel_of(iso3)),
 }
 
@@ -159,11 +161,12 @@ def _spec(atlas: Atlas, name: str, *args) -> dict:
 
 
 @st.cache_resource(hash_funcs=BY_VERSION, show_spinner="Preparing every country's charts…")
-def country_charts(atlas: Atlas) -> int:
-    """Builds every chart a country's panel shows, once per server (Altair takes 10-30 ms a
-    chart): no click waits for one. Like the atlas, they live as long as the server and are
-    frozen out of the collector's sight. The number of charts built."""
-    built = 0
+def every_chart(atlas: Atlas) -> int:
+    """Builds every chart the page shows, once per server (Altair takes 10-30 ms a chart, the
+    regional timeline 100): no click or filter waits for one. Like the atlas, they live as
+    long as the server and are frozen out of the collector's sight. The number built."""
+    _spec(atlas, "region")
+    built = 1
     for iso3 in atlas.countries.loc[atlas.countries["kind"] == "state", "iso3"]:
         wanted = {"membership": (atlas.memberships["iso3"] == iso3).any(),
                   "records": len(atlas.cooperation(country=iso3)) > 0,
@@ -183,3 +186,16 @@ def chart(atlas: Atlas, name: str, *args, year: int | None = None) -> None:
     if year is not None:
         spec = with_year(spec, year, temporal=name == "membership")
     st.vega_lite_chart(spec)
+
+
+def region_chart(atlas: Atlas, activities: tuple[str, ...], evidence: tuple[str, ...],
+                 year: int) -> None:
+    """The regional timeline: built once per server for every activity and grade, narrowed
+    to the filter in the browser (:func:`region_filtered`), a rule at ``year``."""
+    spec = region_filtered(_spec(atlas, "region"), _region_counts(atlas), activities, evidence)
+    st.vega_lite_chart(with_year(spec, year, temporal=False))
+
+
+@st.cache_resource(max_entries=16, hash_funcs=BY_VERSION, show_spinner=False)
+def _region_counts(atlas: Atlas):
+    return region_counts(atlas)

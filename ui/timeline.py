@@ -9,7 +9,7 @@ import streamlit as st
 from geo import Atlas
 from geo.render.html import safe_link, years_text
 from geo.view.scene import Scene
-from ui.cache import chart
+from ui.cache import region_chart
 
 
 def timeline_and_narratives(atlas: Atlas, scene: Scene) -> None:
@@ -18,7 +18,7 @@ def timeline_and_narratives(atlas: Atlas, scene: Scene) -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left:
         st.markdown("**Cuban cooperation over time** (records active each year, filtered)")
-        chart(atlas, "region", view.activities, view.evidence, year=view.year)
+        region_chart(atlas, view.activities, view.evidence, view.year)
     with right:
         if era := atlas.era_of(view.year):
             row = atlas.eras.set_index("era_id").loc[era]
