@@ -139,7 +139,13 @@ def _country_record(atlas: Atlas, iso3: str, year: int, activities: tuple[str, .
                     evidence: tuple[str, ...], all_records: bool, _records) -> CountryRecord:
     """Keyed by what the record depends on (``_records``, the view's records, follow from the
     year, activities and grades)."""
-    return record.country_record(atlas, iso3, year, _records, all_records)
+    return record.country_record(atlas, _country_facts(atlas, iso3), year, _records,
+                                 all_records)
+
+
+@st.cache_resource(max_entries=64, hash_funcs=BY_VERSION, show_spinner=False)
+def _country_facts(atlas: Atlas, iso3: str) -> record.CountryFacts:
+    return record.country_facts(atlas, iso3)
 
 
 @st.cache_data(max_entries=256, hash_funcs=BY_VERSION, show_spinner=False)
@@ -192,8 +198,13 @@ def region_chart(atlas: Atlas, activities: tuple[str, ...], evidence: tuple[str,
                  year: int) -> None:
     """The regional timeline: built once per server for every activity and grade, narrowed
     to the filter in the browser (:func:`region_filtered`), a rule at ``year``."""
-    spec = region_filtered(_spec(atlas, "region"), _region_counts(atlas), activities, evidence)
-    st.vega_lite_chart(with_year(spec, year, temporal=False))
+    st.vega_lite_chart(with_year(_region(atlas, activities, evidence), year, temporal=False))
+
+
+@st.cache_resource(max_entries=256, hash_funcs=BY_VERSION, show_spinner=False)
+def _region(atlas: Atlas, activities: tuple[str, ...], evidence: tuple[str, ...]) -> dict:
+    """Shared, not copied: :func:`with_year` makes a new top-level dict."""
+    return region_filtered(_spec(atlas, "region"), _region_counts(atlas), activities, evidence)
 
 
 @st.cache_resource(max_entries=16, hash_funcs=BY_VERSION, show_spinner=False)

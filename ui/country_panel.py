@@ -21,13 +21,13 @@ def country_panel(atlas: Atlas, scene: Scene) -> None:
                 "record.")
         return
     record = cache.country_record(atlas, view)
-    st.subheader(record.name)
-    st.caption(record.caption)
+    st.subheader(record.facts.name)
+    st.caption(record.facts.caption)
     st.button("Clear selection", key="clear", on_click=st.session_state.update,
               kwargs={"country": None})
     st.markdown(record.status)
-    st.markdown(f"**Memberships over time** ({record.episodes} episodes)")
-    if not record.episodes:
+    st.markdown(f"**Memberships over time** ({record.facts.episodes} episodes)")
+    if not record.facts.episodes:
         st.write("No membership episode recorded.")
     else:
         cache.chart(atlas, "membership", view.country, year=view.year)
@@ -46,16 +46,15 @@ def country_panel(atlas: Atlas, scene: Scene) -> None:
 
 
 def _records_section(atlas: Atlas, view: View, record: CountryRecord) -> None:
-    if record.records_total:
-        st.markdown(f"**Cuban cooperation over time** ({record.records_total} records, all "
-                    "years)")
+    total = len(record.facts.every)
+    if total:
+        st.markdown(f"**Cuban cooperation over time** ({total} records, all years)")
         cache.chart(atlas, "records", view.country)
     st.toggle("Show all records (every year, activity and grade)", key="all_records")
     st.markdown(f"**{record.heading}**")
     if not record.listed:
-        st.info(f"No record matches the filters in {view.year}; {record.records_total} "
-                "record(s) in all for this country." if record.records_total else
-                "No sourced cooperation record for this country.")
+        st.info(f"No record matches the filters in {view.year}; {total} record(s) in all for "
+                "this country." if total else "No sourced cooperation record for this country.")
         return
     st.markdown(record.cards, unsafe_allow_html=True)
     if record.listed > MAX_CARDS:
@@ -64,15 +63,15 @@ def _records_section(atlas: Atlas, view: View, record: CountryRecord) -> None:
 
 def _figures(atlas: Atlas, iso3: str, record: CountryRecord) -> None:
     """Counts of Cuban personnel over time and the agreements with Cuba, when there are any."""
-    if record.personnel:
-        st.markdown(f"**Cuban personnel over time** ({record.personnel} figures; a bar spans a "
-                    "range; hover a point for what was counted)")
+    if record.facts.personnel:
+        st.markdown(f"**Cuban personnel over time** ({record.facts.personnel} figures; a bar "
+                    "spans a range; hover a point for what was counted)")
         cache.chart(atlas, "personnel", iso3)
         with st.expander("Every figure: what was counted, whose figure, its source",
                          key="figures_open", on_change="rerun") as box:
             if box.open:  # drawn only while open
                 st.dataframe(personnel_table(atlas.personnel_of(iso3)), hide_index=True,
                              column_config={"source": st.column_config.LinkColumn("source")})
-    if record.agreements:
-        st.markdown(f"**Agreements with Cuba** ({record.agreements})")
-        st.markdown(record.agreements_cards, unsafe_allow_html=True)
+    if record.facts.agreements:
+        st.markdown(f"**Agreements with Cuba** ({record.facts.agreements})")
+        st.markdown(record.facts.agreements_cards, unsafe_allow_html=True)

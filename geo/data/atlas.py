@@ -79,6 +79,11 @@ class Atlas:
         return self.reviewed.year
 
     @cached_property
+    def states(self) -> gpd.GeoDataFrame:
+        """The rows of ``countries`` that are CELAC states (``kind`` "state")."""
+        return self.countries[self.countries["kind"] == "state"]
+
+    @cached_property
     def years(self) -> range:
         """Every year a membership question can be asked about (founding of the oldest body on)."""
         starts = self.memberships["start_date"]

@@ -179,7 +179,8 @@ def region_filtered(spec: dict, counts: pd.DataFrame, activities: Iterable[str],
     labels = [ACTIVITIES[a] for a in activities]
     shown = counts[counts["activity"].isin(labels) & counts["evidence"].isin(evidence)]
     top = int(shown.groupby("year")["records"].sum().max()) if len(shown) else 1
-    present = [a for a in ACTIVITIES if ACTIVITIES[a] in set(shown["activity"])]
+    found = set(shown["activity"])
+    present = [a for a in ACTIVITIES if ACTIVITIES[a] in found]
     colours = _activity_scale(present).to_dict()
     layers = []
     for layer in spec["layer"]:

@@ -92,7 +92,7 @@ def build_scene(atlas: Atlas, view: View) -> Scene:
     few milliseconds (it runs on every filter change the page has not seen yet).
     """
     palette = PALETTE[view.palette]
-    states = atlas.countries[atlas.countries["kind"] == "state"]
+    states = atlas.states
     statuses = atlas.statuses(view.year)
     records = atlas.cooperation(year=view.year, activities=view.activities,
                                 evidence=view.evidence)
@@ -111,7 +111,8 @@ def build_scene(atlas: Atlas, view: View) -> Scene:
     })
     islands = island_markers(atlas.countries).set_index("iso3")
     countries["small"] = countries["iso3"].isin(islands.index)
-    countries = countries.join(islands[["marker_lon", "marker_lat"]], on="iso3")
+    for column in ("marker_lon", "marker_lat"):
+        countries[column] = countries["iso3"].map(islands[column])
     countries["fill"] = [_fill(view, palette, iso3, v, status) for iso3, v, status in zip(
         countries["iso3"], countries["value"], countries["status"], strict=True)]
     opposed = records[records["counterpart"] == "armed_opposition"].groupby("iso3").size()
