@@ -17,7 +17,7 @@ import streamlit.components.v1 as components
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from geo import Atlas, load_atlas
-from geo.render import webmap
+from geo.render import html, webmap
 from geo.render.charts import (
     membership_timeline,
     personnel_chart,
@@ -88,6 +88,20 @@ def scene(atlas: Atlas, view: View) -> Scene:
     """What the map draws for ``view``; the selected country changes none of it, so a click
     reuses the scene."""
     return replace(_scene(atlas, replace(view, country=None)), view=view)
+
+
+@st.cache_resource(max_entries=512, hash_funcs=BY_VERSION, show_spinner=False)
+def era_texts(atlas: Atlas, year: int | None) -> list[str]:
+    """The era's summary and narratives for ``year`` (every one: None), escaped HTML
+    (:func:`geo.render.html.era_texts`)."""
+    return html.era_texts(atlas, year)
+
+
+@st.cache_resource(max_entries=16, hash_funcs=BY_VERSION, show_spinner=False)
+def era_presets(atlas: Atlas) -> dict[str, tuple[str, int]]:
+    """Era id -> (its button's label, its preset year)."""
+    return {era: (f"{label} ({year})", int(year)) for era, label, year in zip(
+        atlas.eras["era_id"], atlas.eras["label"], atlas.eras["preset_year"], strict=True)}
 
 
 @st.cache_resource(max_entries=16, hash_funcs=BY_VERSION, show_spinner=False)

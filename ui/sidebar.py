@@ -1,4 +1,4 @@
-"""The sidebar: year and era presets, filters, colour mode, country search, display."""
+"""The sidebar: year and era presets, filters, colour mode, comparison, display."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import streamlit as st
 
 from geo import ACTIVITIES, EVIDENCE, Atlas
 from geo.view.state import MODES, PALETTES
+from ui.cache import era_presets
 
 
 def org_label(org_id: str) -> str:
@@ -14,15 +15,15 @@ def org_label(org_id: str) -> str:
 
 def _era_presets(atlas: Atlas) -> None:
     """One button per era: jumps the year slider to the era's preset year."""
-    eras = atlas.eras.set_index("era_id")
+    eras = era_presets(atlas)
 
     def jump() -> None:
         if era := st.session_state.get("era"):
-            st.session_state["year"] = int(eras.at[era, "preset_year"])
+            st.session_state["year"] = eras[era][1]
             st.session_state["era"] = None
 
-    st.pills("Jump to an era", list(eras.index), key="era", on_change=jump,
-             format_func=lambda e: f"{eras.at[e, 'label']} ({eras.at[e, 'preset_year']})")
+    st.pills("Jump to an era", list(eras), key="era", on_change=jump,
+             format_func=lambda era: eras[era][0])
 
 
 def controls(atlas: Atlas) -> None:

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from geo.data.atlas import Atlas
 from geo.data.dates import parse_partial_date
 from geo.data.vocab import ACTIVITIES, CUBAN_BODIES
 from geo.view.colours import EVIDENCE_COLOURS, NEUTRAL, OPPOSITION
@@ -109,6 +110,29 @@ def agreements_html(agreements: pd.DataFrame) -> str:
             f" · {escape(ended)} · {escape(ACTIVITIES.get(row.subject, row.subject))}</div>"
             f"<b>{escape(row.title)}</b>{note}<ul>{sources}</ul></div>")
     return PANEL_CSS + "".join(cards)
+
+
+def sourced_html(title: str, years: str, text: str, sources: list[dict]) -> str:
+    """A titled text with the links to its sources (everything escaped)."""
+    links = "; ".join(safe_link(s["url"], s["title"]) for s in sources)
+    return (f"<b>{escape(title)}</b> <small>({escape(years)})</small><br>{escape(text)}"
+            f"<br><small>Sources: {links}</small>")
+
+
+def era_texts(atlas: Atlas, year: int | None) -> list[str]:
+    """The summary of the era holding ``year`` and the narratives running in it (every
+    narrative when ``year`` is None), as escaped HTML (:func:`sourced_html`)."""
+    texts = []
+    if year is not None and (era := atlas.era_of(year)):
+        row = atlas.eras.set_index("era_id").loc[era]
+        texts.append(sourced_html(row["label"], years_text(row["start_year"], row["end_year"]),
+                                  row["summary"], row["sources"]))
+    narratives = atlas.narratives.sort_values("order")
+    if year is not None:
+        end = narratives["end_year"].fillna(atlas.last_year)
+        narratives = narratives[(narratives["start_year"] <= year) & (end >= year)]
+    return texts + [sourced_html(row.title, years_text(row.start_year, row.end_year), row.text,
+                                 row.sources) for row in narratives.itertuples()]
 
 
 def status_summary(statuses: pd.DataFrame, year: int) -> str:
