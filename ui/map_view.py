@@ -71,7 +71,7 @@ def _country_search(atlas: Atlas) -> None:
     names = cache.state_names(atlas)
     with st.container(key="country_search"):
         st.selectbox("Country", list(names), key="country", format_func=names.__getitem__,
-                     index=None, placeholder="Find a country: type a name, or click the map",
+                     index=None, placeholder="Find a country by name",
                      filter_mode="contains", label_visibility="collapsed")
 
 

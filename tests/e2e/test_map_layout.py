@@ -8,10 +8,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from geo import load_atlas
 from geo.view.scene import build_scene
@@ -31,9 +33,15 @@ NAMES = dict(zip(SCENE.states["iso3"], SCENE.states["name"], strict=True))
 SIZES = {"1440x900": (1440, 900), "1280x720": (1280, 720)}
 
 
-def sized_page(browser, size: str):
+@contextmanager
+def sized_page(browser, size: str) -> Iterator[Page]:
+    """A page of its own at ``size`` (a key of ``SIZES``), closed after use."""
     width, height = SIZES[size]
-    return browser.new_context(viewport={"width": width, "height": height}).new_page()
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def save(name: str, page) -> None:
@@ -44,8 +52,7 @@ def save(name: str, page) -> None:
 @pytest.mark.parametrize("size", list(SIZES))
 def test_the_default_map_is_big_uncluttered_and_every_state_has_a_free_target(
         browser, server, size):
-    page = sized_page(browser, size)
-    try:
+    with sized_page(browser, size) as page:
         frame = open_dashboard(page, server)
         found = figures(page, frame)
         ARTIFACTS.mkdir(exist_ok=True)
@@ -65,8 +72,6 @@ def test_the_default_map_is_big_uncluttered_and_every_state_has_a_free_target(
         title = page.get_by_role("heading", name=f"Alliance Atlas · {ATLAS.last_year}")
         expect(title).to_be_in_viewport()
         save(f"map-default-{size}", page)
-    finally:
-        page.context.close()
 
 
 def test_a_click_on_each_small_island_state_and_on_cuba_selects_exactly_it(page, server):
@@ -101,8 +106,7 @@ def test_no_focus_rectangle_stays_on_the_map_after_a_click(page, server):
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_a_selected_country_sits_beside_a_map_that_stays_big(browser, server, size):
-    page = sized_page(browser, size)
-    try:
+    with sized_page(browser, size) as page:
         frame = open_dashboard(page, f"{server}/?country=GRD&mode=alliances&focus=ALBA"
                                      "&alliances=ALBA&alliances=CARICOM&alliances=OAS")
         expect(panel_heading(page)).to_have_text("Grenada", timeout=20_000)
@@ -115,27 +119,21 @@ def test_a_selected_country_sits_beside_a_map_that_stays_big(browser, server, si
         assert panel["x"] >= found["map_box"]["x"] + found["map_box"]["width"]  # beside it,
         assert panel["height"] <= found["map_box"]["height"] + 1  # no taller: it scrolls
         save(f"map-selected-{size}", page)
-    finally:
-        page.context.close()
 
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_presentation_mode_keeps_the_whole_map_on_screen(browser, server, size):
-    page = sized_page(browser, size)
-    try:
+    with sized_page(browser, size) as page:
         open_dashboard(page, f"{server}/?present=1&year=1983&country=NIC")
         box = page.locator(MAP_FRAME).bounding_box()
         assert box["y"] + box["height"] <= SIZES[size][1]
         expect(page.locator(".atlas-title .year")).to_be_in_viewport()
         save(f"map-presentation-{size}", page)
-    finally:
-        page.context.close()
 
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_no_label_is_cut_off(browser, server, size):
-    page = sized_page(browser, size)
-    try:
+    with sized_page(browser, size) as page:
         open_dashboard(page, f"{server}/?alliances=ALBA&alliances=CARICOM&alliances=CELAC"
                              "&alliances=OAS")
         cut = page.evaluate("""() => {
@@ -146,8 +144,6 @@ def test_no_label_is_cut_off(browser, server, size):
                 .filter(e => e.offsetParent && e.scrollWidth > e.clientWidth + 1)
                 .map(e => e.textContent); }""")
         assert cut == []
-    finally:
-        page.context.close()
 
 
 def test_a_click_on_a_row_of_the_membership_matrix_selects_the_country(page, server):
