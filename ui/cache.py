@@ -107,7 +107,7 @@ def era_presets(atlas: Atlas) -> dict[str, tuple[str, int]]:
 @st.cache_resource(max_entries=16, hash_funcs=BY_VERSION, show_spinner=False)
 def state_names(atlas: Atlas) -> dict[str, str]:
     """ISO3 -> English name of every state, by name."""
-    states = atlas.countries[atlas.countries["kind"] == "state"].sort_values("name_en")
+    states = atlas.states.sort_values("name_en")
     return dict(zip(states["iso3"], states["name_en"], strict=True))
 
 
@@ -187,11 +187,11 @@ def every_chart(atlas: Atlas) -> int:
     long as the server and are frozen out of the collector's sight. The number built."""
     _spec(atlas, "region")
     built = 1
-    for iso3 in atlas.countries.loc[atlas.countries["kind"] == "state", "iso3"]:
-        wanted = {"membership": (atlas.memberships["iso3"] == iso3).any(),
-                  "records": len(atlas.cooperation(country=iso3)) > 0,
-                  "personnel": len(atlas.personnel_of(iso3)) > 0}
-        for name in (name for name, shown in wanted.items() if shown):
+    for iso3 in atlas.states["iso3"]:  # the panel's charts, where it draws them
+        facts = _country_facts(atlas, iso3)
+        shown = {"membership": facts.episodes, "records": len(facts.every),
+                 "personnel": facts.personnel}
+        for name in (name for name, count in shown.items() if count):
             _spec(atlas, name, iso3)
             built += 1
     gc.collect()

@@ -25,7 +25,7 @@ def membership_matrix_section(atlas: Atlas, scene: Scene) -> None:
     """The matrix in an expander, drawn only while it is open: sort by any column, click a row
     to select the country."""
     view = scene.view
-    states = (atlas.countries["kind"] == "state").sum()
+    states = len(atlas.states)
     with st.expander(f"Membership matrix, 1 July {view.year}: {states} states × "
                      f"{len(atlas.organisations)} organisations ({view.focus} highlighted)",
                      key="matrix_open", on_change="rerun") as box:

@@ -32,7 +32,7 @@ def default_deck(atlas: Atlas, default: View) -> Deck:
 
 def view_parser(atlas: Atlas, default: View) -> decks.ViewParser:
     """Reads a view from query parameters, checked against this atlas (as a link is)."""
-    states = atlas.countries.loc[atlas.countries["kind"] == "state", "iso3"]
+    states = atlas.states["iso3"]
 
     def parse(params):
         return View.from_query_params(params, default, atlas.years,
@@ -63,7 +63,7 @@ def start_session(atlas: Atlas) -> None:
     """Once per session: set the widgets from the URL, keeping notices for what fell back."""
     if "_started" in st.session_state:
         return
-    states = atlas.countries.loc[atlas.countries["kind"] == "state", "iso3"]
+    states = atlas.states["iso3"]
     params = {name: st.query_params.get_all(name) for name in st.query_params}
     default = default_view(atlas)
     view, notices = View.from_query_params(

@@ -410,7 +410,7 @@ def describe(view: View, atlas: Atlas) -> str:
 def membership_matrix(atlas: Atlas, year: int) -> pd.DataFrame:
     """States x organisations on 1 July of ``year``: one row per CELAC state (``country``,
     ``iso3``), one column per organisation holding the status ('' when not a member)."""
-    states = atlas.countries[atlas.countries["kind"] == "state"].sort_values("name_en")
+    states = atlas.states.sort_values("name_en")
     statuses = atlas.statuses(year).pivot(index="iso3", columns="org_id", values="status")
     orgs = sorted(atlas.organisations["org_id"])
     table = statuses.reindex(index=states["iso3"], columns=orgs, fill_value="").fillna("")
