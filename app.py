@@ -37,7 +37,7 @@ if reason := unservable(curated):  # refuse with the reason, never a generic err
     st.text(f"{reason}.\n\n" + "\n".join(plain.shorten(p) for p in causes[:50]))
     st.stop()
 assets = cache.assets(st.get_option("server.baseUrlPath") or "", data_dir)
-cache.every_chart(curated)
+cache.prepare(curated)
 default = state.default_view(curated)
 default_stops = state.default_deck(curated, default)
 state.start_session(curated)

@@ -64,11 +64,10 @@ def test_only_http_links_become_links(url, expected):
 def test_years_and_status_summary():
     assert [years_text(1979, 1990), years_text(2003, pd.NA), years_text(2020, 2020)] == [
         "1979–1990", "2003–", "2020"]
-    statuses = pd.DataFrame({"org_id": ["OAS", "ALBA", "MERCOSUR"],
-                             "status": ["member", "member", "suspended"]})
+    statuses = {"OAS": "member", "ALBA": "member", "MERCOSUR": "suspended"}
     assert status_summary(statuses, 2017) == ("In 2017: member of ALBA, OAS; suspended in "
                                               "MERCOSUR.")
-    assert status_summary(statuses.iloc[0:0], 1960) == "In 1960: in none of the alliances."
+    assert status_summary({}, 1960) == "In 1960: in none of the alliances."
 
 
 def test_membership_table_lists_every_episode_with_all_its_sources(mini):

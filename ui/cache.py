@@ -1,5 +1,7 @@
 """Every cache of the page, in one place. Pure work is keyed by the atlas's version string
-(never by hashing its frames); server-wide resources are built once per process."""
+(never by hashing its frames) and a view by its text (one string to hash, not a dozen tuples
+walked element by element: a view is hashed several times a rerun); server-wide resources are
+built once per process."""
 
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ from geo.view.scene import Scene, build_scene, membership_matrix
 from geo.view.state import View
 from ui import map_component
 
-BY_VERSION = {Atlas: attrgetter("version")}
+KEYS = {Atlas: attrgetter("version"), View: repr}
 CHARTS = {
     "membership": lambda atlas, iso3: membership_timeline(atlas.history(iso3), atlas.reviewed),
     "records": lambda atlas, iso3: records_timeline(atlas.cooperation(country=iso3),
@@ -78,7 +80,7 @@ def assets(base_url: str, data_dir: str) -> Assets:
                       f"{root}/component/{geometry.name}/{name}")
 
 
-@st.cache_resource(max_entries=256, hash_funcs=BY_VERSION, show_spinner=False)
+@st.cache_resource(max_entries=256, hash_funcs=KEYS, show_spinner=False)
 def _scene(atlas: Atlas, view: View) -> Scene:
     """Shared, not copied (a scene is never changed once built): a hit costs no unpickling."""
     return build_scene(atlas, view)
@@ -90,28 +92,36 @@ def scene(atlas: Atlas, view: View) -> Scene:
     return replace(_scene(atlas, replace(view, country=None)), view=view)
 
 
-@st.cache_resource(max_entries=512, hash_funcs=BY_VERSION, show_spinner=False)
+@st.cache_resource(max_entries=512, hash_funcs=KEYS, show_spinner=False)
+def legend(atlas: Atlas, view: View) -> str:
+    """The legend beside the map for ``view``: its style sheet, then its HTML
+    (:func:`webmap.legend_html`)."""
+    drawn = scene(atlas, view)
+    return f"<style>{webmap.legend_css(drawn.palette)}</style>{webmap.legend_html(drawn)}"
+
+
+@st.cache_resource(max_entries=512, hash_funcs=KEYS, show_spinner=False)
 def era_texts(atlas: Atlas, year: int | None) -> list[str]:
     """The era's summary and narratives for ``year`` (every one: None), escaped HTML
     (:func:`geo.render.html.era_texts`)."""
     return html.era_texts(atlas, year)
 
 
-@st.cache_resource(max_entries=16, hash_funcs=BY_VERSION, show_spinner=False)
+@st.cache_resource(max_entries=16, hash_funcs=KEYS, show_spinner=False)
 def era_presets(atlas: Atlas) -> dict[str, tuple[str, int]]:
     """Era id -> (its button's label, its preset year)."""
     return {era: (f"{label} ({year})", int(year)) for era, label, year in zip(
         atlas.eras["era_id"], atlas.eras["label"], atlas.eras["preset_year"], strict=True)}
 
 
-@st.cache_resource(max_entries=16, hash_funcs=BY_VERSION, show_spinner=False)
+@st.cache_resource(max_entries=16, hash_funcs=KEYS, show_spinner=False)
 def state_names(atlas: Atlas) -> dict[str, str]:
     """ISO3 -> English name of every state, by name."""
     states = atlas.states.sort_values("name_en")
     return dict(zip(states["iso3"], states["name_en"], strict=True))
 
 
-@st.cache_data(max_entries=16, hash_funcs=BY_VERSION, show_spinner=False)
+@st.cache_data(max_entries=16, hash_funcs=KEYS, show_spinner=False)
 def map_base(atlas: Atlas, palette: str, height: int, assets: Assets) -> dict:
     """The map component's arguments for the base map (:func:`map_component.base_args`)."""
     m = webmap.base_map(atlas.countries, PALETTE[palette], assets, height=height)
@@ -127,13 +137,13 @@ def map_layers(atlas: Atlas, view: View) -> str:
                                      scene(atlas, view))
 
 
-@st.cache_data(max_entries=256, hash_funcs=BY_VERSION, show_spinner=False)
+@st.cache_data(max_entries=256, hash_funcs=KEYS, show_spinner=False)
 def _view_layers(atlas: Atlas, view: View) -> tuple[str, int]:
     groups = webmap.view_layers(scene(atlas, view))
     return map_component.layers_args(groups), len(groups)
 
 
-@st.cache_data(max_entries=256, hash_funcs=BY_VERSION, show_spinner=False)
+@st.cache_data(max_entries=256, hash_funcs=KEYS, show_spinner=False)
 def _selection_layer(atlas: Atlas, country: str | None, palette: str, first: int,
                      _scene: Scene) -> str:
     """The outline of ``country`` as the ``first``-th group (:func:`webmap.selection_layer`),
@@ -148,7 +158,7 @@ def country_record(atlas: Atlas, view: View) -> CountryRecord:
                            view.all_records, scene(atlas, view).records)
 
 
-@st.cache_resource(max_entries=512, hash_funcs=BY_VERSION, show_spinner=False)
+@st.cache_resource(max_entries=512, hash_funcs=KEYS, show_spinner=False)
 def _country_record(atlas: Atlas, iso3: str, year: int, activities: tuple[str, ...],
                     evidence: tuple[str, ...], all_records: bool, _records) -> CountryRecord:
     """Keyed by what the record depends on (``_records``, the view's records, follow from the
@@ -157,18 +167,18 @@ def _country_record(atlas: Atlas, iso3: str, year: int, activities: tuple[str, .
                                  all_records)
 
 
-@st.cache_resource(max_entries=64, hash_funcs=BY_VERSION, show_spinner=False)
+@st.cache_resource(max_entries=64, hash_funcs=KEYS, show_spinner=False)
 def _country_facts(atlas: Atlas, iso3: str) -> record.CountryFacts:
     return record.country_facts(atlas, iso3)
 
 
-@st.cache_data(max_entries=256, hash_funcs=BY_VERSION, show_spinner=False)
+@st.cache_data(max_entries=256, hash_funcs=KEYS, show_spinner=False)
 def matrix(atlas: Atlas, year: int):
     """States x organisations on 1 July of ``year`` (:func:`membership_matrix`)."""
     return membership_matrix(atlas, year)
 
 
-@st.cache_resource(max_entries=1024, hash_funcs=BY_VERSION, show_spinner=False)
+@st.cache_resource(max_entries=1024, hash_funcs=KEYS, show_spinner=False)
 def _spec(atlas: Atlas, name: str, *args) -> dict:
     """The chart's Vega-Lite spec with its data already in the Arrow form Streamlit sends
     (Streamlit passes bytes through): a rerun converts nothing (16 ms a chart otherwise).
@@ -180,11 +190,14 @@ def _spec(atlas: Atlas, name: str, *args) -> dict:
     return spec
 
 
-@st.cache_resource(hash_funcs=BY_VERSION, show_spinner="Preparing every country's charts…")
-def every_chart(atlas: Atlas) -> int:
-    """Builds every chart the page shows, once per server (Altair takes 10-30 ms a chart, the
-    regional timeline 100): no click or filter waits for one. Like the atlas, they live as
-    long as the server and are frozen out of the collector's sight. The number built."""
+@st.cache_resource(hash_funcs=KEYS, show_spinner="Preparing every country's charts…")
+def prepare(atlas: Atlas) -> int:
+    """Builds every chart and every year's era texts the page shows, once per server (Altair
+    takes 10-30 ms a chart, the regional timeline 100; an era's texts 3 ms): no click, year or
+    filter waits for one. Like the atlas, they live as long as the server and are frozen out of
+    the collector's sight. The number of charts built."""
+    for year in range(atlas.first_year, atlas.last_year + 1):
+        era_texts(atlas, year)
     _spec(atlas, "region")
     built = 1
     for iso3 in atlas.states["iso3"]:  # the panel's charts, where it draws them
@@ -215,12 +228,12 @@ def region_chart(atlas: Atlas, activities: tuple[str, ...], evidence: tuple[str,
     st.vega_lite_chart(with_year(_region(atlas, activities, evidence), year, temporal=False))
 
 
-@st.cache_resource(max_entries=256, hash_funcs=BY_VERSION, show_spinner=False)
+@st.cache_resource(max_entries=256, hash_funcs=KEYS, show_spinner=False)
 def _region(atlas: Atlas, activities: tuple[str, ...], evidence: tuple[str, ...]) -> dict:
     """Shared, not copied: :func:`with_year` makes a new top-level dict."""
     return region_filtered(_spec(atlas, "region"), _region_counts(atlas), activities, evidence)
 
 
-@st.cache_resource(max_entries=16, hash_funcs=BY_VERSION, show_spinner=False)
+@st.cache_resource(max_entries=16, hash_funcs=KEYS, show_spinner=False)
 def _region_counts(atlas: Atlas):
     return region_counts(atlas)

@@ -13,7 +13,6 @@ from functools import partial
 import streamlit as st
 
 from geo import Atlas
-from geo.render import webmap
 from geo.render.leaflet import Assets
 from geo.view.deck import Deck
 from geo.view.scene import Scene
@@ -61,7 +60,7 @@ def map_and_record(atlas: Atlas, default: View, default_stops: Deck, assets: Ass
     with map_area:
         show_map(atlas, scene, assets)
     with side_area.container(key="country_panel"):
-        legend(scene)
+        legend(atlas, scene)
         _country_search(atlas)
         country_panel.country_panel(atlas, scene)
 
@@ -103,9 +102,9 @@ def show_map(atlas: Atlas, scene: Scene, assets: Assets) -> None:
                        zoom=zoom, on_click=partial(_on_map_change, atlas))
 
 
-def legend(scene: Scene) -> None:
+def legend(atlas: Atlas, scene: Scene) -> None:
     """What every colour, marker, square and line on the map means; then the note on the last
     click."""
-    st.html(f"<style>{webmap.legend_css(scene.palette)}</style>{webmap.legend_html(scene)}")
+    st.html(cache.legend(atlas, scene.view))
     if note := st.session_state.get("_map_note"):
         st.caption(note)

@@ -13,7 +13,7 @@ from html import escape
 
 import streamlit as st
 
-from geo import Atlas, cited_sources
+from geo import Atlas
 from geo.render.webmap import REGION_EXTENT
 from geo.view.deck import Stop, stop_fields
 from geo.view.scene import Scene, describe
@@ -49,7 +49,7 @@ def current_stop(view: View) -> tuple[int, Stop] | None:
 def title_block(atlas: Atlas, scene: Scene) -> None:
     """Presentation mode: controls hidden; the stop's title and note (else the atlas's title),
     the year, the filters in words and the source line on the page."""
-    n = len(cited_sources(scene.records, scene.statuses))
+    n = len(scene.sources)
     at = current_stop(scene.view)
     st.session_state["_titled"] = at  # the map's fragment reruns the page when this changes
     headline = escape(at[1].title) if at and at[1].title else (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import Atlas, cited_sources
+from geo import Atlas
 from geo.io import exports
 from geo.render import html, leaflet, slide, webmap
 from geo.view.deck import Deck, Extent
@@ -66,6 +66,6 @@ def standalone(atlas: Atlas, scene: Scene, assets: leaflet.Assets, title: str, n
     geometry and Leaflet inlined."""
     header = html.export_header(
         title, scene.view.year, describe(scene.view, atlas), note, atlas.reviewed.isoformat(),
-        cited_sources(scene.records, scene.statuses), exports.user_supplied(scene) > 0)
+        scene.sources, exports.user_supplied(scene) > 0)
     m = webmap.complete_map(atlas.countries, scene, assets, extent)
     return leaflet.standalone_html(m, webmap.geometry_script(atlas.countries), header)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import Atlas, cited_sources
+from geo import Atlas
 from geo.io import exports
 from geo.view.scene import Scene
 
 
 def sources_for_view(atlas: Atlas, scene: Scene) -> None:
     """Every source cited by what is on screen, as a table and as copyable text."""
-    cited = cited_sources(scene.records, scene.statuses)
+    cited = scene.sources
     with st.expander(f"Sources for this view ({len(cited)})", key="sources_open",
                      on_change="rerun") as box:
         if not box.open:  # drawn only while open

@@ -114,6 +114,22 @@ class Atlas:
         return {int(year): rows.drop(columns="year")
                 for year, rows in self.status_table.groupby("year", sort=False)}
 
+    def status_map(self, year: int) -> dict[str, dict[str, str]]:
+        """``{iso3: {org_id: status}}`` on 1 July of ``year``, in :meth:`statuses`' order: the
+        same facts as plain dicts, for code that looks statuses up country by country. Shared:
+        never change it."""
+        return self._status_maps.get(self._check_year(year), {})
+
+    @cached_property
+    def _status_maps(self) -> dict[int, dict[str, dict[str, str]]]:
+        table = self.status_table
+        maps: dict[int, dict[str, dict[str, str]]] = {}
+        for year, iso3, org, status in zip(table["year"].tolist(), table["iso3"].tolist(),
+                                           table["org_id"].tolist(), table["status"].tolist(),
+                                           strict=True):
+            maps.setdefault(year, {}).setdefault(iso3, {})[org] = status
+        return maps
+
     def status(self, iso3: str, org_id: str, year: int) -> str | None:
         """Status of one country in one organisation on 1 July of ``year`` (None: not in it)."""
         found = self.statuses(year)
@@ -135,20 +151,28 @@ class Atlas:
     ) -> pd.DataFrame:
         """Cooperation records active in ``year`` (ongoing ones run to the last year), filtered;
         ``counterparts`` keeps records with the government, with an armed opposition, or both."""
-        records = self.records
-        keep = np.ones(len(records), dtype=bool)
+        columns = self._record_columns
+        keep = np.ones(len(self.records), dtype=bool)
         if year is not None:
-            end = records["end_year"].fillna(self.last_year)
-            keep &= (records["start_year"] <= year) & (end >= year)
+            keep &= (columns["start_year"] <= year) & (columns["end_year"] >= year)
         if country is not None:
-            keep &= records["iso3"] == country
-        if activities is not None:
-            keep &= records["activity"].isin(list(activities))
-        if evidence is not None:
-            keep &= records["evidence"].isin(list(evidence))
-        if counterparts is not None:
-            keep &= records["counterpart"].isin(list(counterparts))
-        return records[keep]
+            keep &= columns["iso3"] == country
+        for name, wanted in (("activity", activities), ("evidence", evidence),
+                             ("counterpart", counterparts)):
+            if wanted is not None:
+                keep &= np.isin(columns[name], list(wanted))
+        return self.records[keep]
+
+    @cached_property
+    def _record_columns(self) -> dict[str, np.ndarray]:
+        """The columns :meth:`cooperation` filters on, as NumPy arrays (ongoing records end in
+        the last year): a filter is a few array comparisons, not a pass through pandas."""
+        records = self.records
+        return {"start_year": records["start_year"].to_numpy(dtype=int),
+                "end_year": records["end_year"].fillna(self.last_year).to_numpy(dtype=int),
+                **{name: records[name].to_numpy(dtype=object)
+                   for name in ("iso3", "activity", "evidence", "counterpart")
+                   if name in records}}
 
     def personnel_of(self, iso3: str) -> pd.DataFrame:
         """Counts of Cuban personnel in one country (``date, low, high, counted, record_id,

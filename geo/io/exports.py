@@ -16,7 +16,7 @@ from dataclasses import asdict
 import pandas as pd
 from shapely.geometry import mapping
 
-from geo.data.atlas import Atlas, cited_sources
+from geo.data.atlas import Atlas
 from geo.data.vocab import ACTIVITIES
 from geo.view.scene import Scene, describe
 from geo.view.state import View
@@ -110,7 +110,7 @@ def map_geojson(atlas: Atlas, scene: Scene) -> bytes:
     } for iso3, name, value, fill in zip(scene.states["iso3"], scene.states["name"],
                                          scene.states["value"], scene.states["fill"],
                                          strict=True)]
-    sources = cited_sources(scene.records, scene.statuses)
+    sources = scene.sources
     document = {
         "type": "FeatureCollection",
         "metadata": {
@@ -129,7 +129,7 @@ def map_geojson(atlas: Atlas, scene: Scene) -> bytes:
 
 def sources_text(atlas: Atlas, scene: Scene) -> str:
     """The sources behind the view, one ``Title — Publisher — URL`` line each, under a header."""
-    sources = cited_sources(scene.records, scene.statuses)
+    sources = scene.sources
     lines = [f"Sources for this view ({TITLE}, reviewed {atlas.reviewed.isoformat()}): "
              f"{describe(scene.view, atlas)}"]
     if n := user_supplied(scene):

@@ -135,13 +135,16 @@ def era_texts(atlas: Atlas, year: int | None) -> list[str]:
                                  row.sources) for row in narratives.itertuples()]
 
 
-def status_summary(statuses: pd.DataFrame, year: int) -> str:
-    """One line: 'In 2026: member of ALBA, CELAC; suspended in MERCOSUR' (plain text)."""
-    if statuses.empty:
+def status_summary(statuses: dict[str, str], year: int) -> str:
+    """One line from ``{org_id: status}``: 'In 2026: member of ALBA, CELAC; suspended in
+    MERCOSUR' (plain text; statuses in the order they first appear)."""
+    if not statuses:
         return f"In {year}: in none of the alliances."
-    parts = [f"{'member of' if status == 'member' else status + ' in'} "
-             f"{', '.join(sorted(group['org_id']))}"
-             for status, group in statuses.groupby("status", sort=False)]
+    by_status: dict[str, list[str]] = {}
+    for org, status in statuses.items():
+        by_status.setdefault(status, []).append(org)
+    parts = [f"{'member of' if status == 'member' else status + ' in'} {', '.join(sorted(orgs))}"
+             for status, orgs in by_status.items()]
     return f"In {year}: " + "; ".join(parts) + "."
 
 

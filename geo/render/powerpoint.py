@@ -9,7 +9,7 @@ import io
 from pptx import Presentation
 from pptx.util import Emu, Inches, Pt
 
-from geo.data.atlas import Atlas, cited_sources
+from geo.data.atlas import Atlas
 from geo.render.slide import USER_MARK, Slide, _user_supplied, slide_png
 from geo.view.scene import describe
 
@@ -51,7 +51,7 @@ def deck_pptx(atlas: Atlas, slides: list[Slide], title: str) -> bytes:
 def speaker_notes(atlas: Atlas, one: Slide) -> str:
     """The stop's note, its view in words and every source behind it, one per line."""
     scene = one.scene
-    sources = cited_sources(scene.records, scene.statuses)
+    sources = scene.sources
     lines = [one.note] if one.note else []
     lines.append(f"{scene.view.year}: {describe(scene.view, atlas)}.")
     if _user_supplied(scene):

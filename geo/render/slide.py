@@ -26,7 +26,7 @@ from matplotlib.patches import Patch
 from matplotlib.path import Path
 from matplotlib.text import Text
 
-from geo.data.atlas import CUBA, Atlas, cited_sources
+from geo.data.atlas import CUBA, Atlas
 from geo.data.vocab import ACTIVITIES
 from geo.io.exports import TITLE
 from geo.view.changes import CHANGES, main_change
@@ -222,7 +222,7 @@ def _draw_panel(fig: Figure, atlas: Atlas, slide: Slide) -> None:
     If the stack would run into the source line, it is drawn again in a denser layout.
     """
     scene = slide.scene
-    n = len(cited_sources(scene.records, scene.statuses))
+    n = len(scene.sources)
     footer = (f"Data: Alliance Atlas, reviewed {atlas.reviewed.isoformat()};\nboundaries: "
               f"Natural Earth; {n} source{'' if n == 1 else 's'} cited for this view")
     if _user_supplied(scene):

@@ -25,6 +25,7 @@ from html import escape
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from branca.element import Element
 
@@ -233,6 +234,11 @@ def _shared(iso3: str, **properties) -> dict:
     return _feature(SHARED, iso3=iso3, **properties)
 
 
+def _lists(frame: pd.DataFrame, *columns: str) -> list[list]:
+    """``columns`` of ``frame`` as Python lists (zipping pandas columns is slow)."""
+    return [frame[column].tolist() for column in columns]
+
+
 def _collection(features: list[dict]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
@@ -242,9 +248,10 @@ def _countries_layer(scene: Scene) -> folium.FeatureGroup:
     palette = scene.palette
     group = LeanFeatureGroup(name="Countries", control=False)
     rows = scene.states[scene.states["iso3"] != "CUB"]
-    fills = dict(zip(rows["iso3"], rows["fill"], strict=True))
+    iso3s, fill, tips = _lists(rows, "iso3", "fill", "tooltip")
+    fills = dict(zip(iso3s, fill, strict=True))
     polygons = [_shared(iso3, kind="state", tooltip=tip)
-                for iso3, tip in zip(rows["iso3"], rows["tooltip"], strict=True)]
+                for iso3, tip in zip(iso3s, tips, strict=True)]
     LeanGeoJson(
         _collection(polygons), name="Countries",
         style_function=lambda f: _country_style(f["properties"]["iso3"], fills, palette),
@@ -277,11 +284,11 @@ def _islands_layer(scene: Scene) -> folium.FeatureGroup:
     small = scene.states[scene.states["small"]]
     styles = {iso3: {"fillColor": fill, "fillOpacity": 1, "fill": True, "color": palette.line,
                      "weight": 1.5, "radius": MARKER_RADIUS}
-              for iso3, fill in zip(small["iso3"], small["fill"], strict=True)}
+              for iso3, fill in zip(*_lists(small, "iso3", "fill"), strict=True)}
     targets = [_feature({"type": "Point", "coordinates": [lon, lat]}, iso3=iso3, kind="state",
                         tooltip=tip)
-               for iso3, lon, lat, tip in zip(small["iso3"], small["marker_lon"],
-                                              small["marker_lat"], small["tooltip"], strict=True)]
+               for iso3, lon, lat, tip in zip(*_lists(small, "iso3", "marker_lon", "marker_lat",
+                                                      "tooltip"), strict=True)]
     group = LeanFeatureGroup(name="Small island states", control=False)
     LeanGeoJson(
         _collection(targets), name="Small island states",
@@ -303,24 +310,24 @@ def _chips_layer(scene: Scene) -> folium.FeatureGroup:
     in (filled: full member; hollow: any other status), in the layer's fixed place. Boxes are
     laid out so none overlaps another or a marker; a moved box is linked to its state by a thin
     line. Not clickable: they never hide a click target."""
-    boxes = scene.boxes
-    html = {iso3: "".join(
-        f'<i style="left:{1 + (slot % CHIP_COLUMNS) * (CHIP + 1)}px;'
-        f'top:{1 + (slot // CHIP_COLUMNS) * (CHIP + 1)}px;border-color:{colour};'
-        f'background:{colour if status == "member" else HOLLOW}"></i>'
-        for slot, colour, status in zip(chips["slot"], chips["colour"], chips["status"],
-                                        strict=True))
-        for iso3, chips in scene.chips.groupby("iso3")}
+    chips, boxes = scene.chips, scene.boxes
+    html: dict[str, str] = {}
+    for iso3, slot, colour, status in zip(chips["iso3"].tolist(), chips["slot"].tolist(),
+                                          chips["colour"].tolist(), chips["status"].tolist(),
+                                          strict=True):
+        html[iso3] = html.get(iso3, "") + (
+            f'<i style="left:{1 + (slot % CHIP_COLUMNS) * (CHIP + 1)}px;'
+            f'top:{1 + (slot // CHIP_COLUMNS) * (CHIP + 1)}px;border-color:{colour};'
+            f'background:{colour if status == "member" else HOLLOW}"></i>')
     styles = {iso3: {"html": html[iso3], "iconSize": [int(w), int(h)],
                      "iconAnchor": [int(w) // 2, int(h) // 2]}
-              for iso3, w, h in zip(boxes["iso3"], boxes["w"], boxes["h"], strict=True)}
+              for iso3, w, h in zip(*_lists(boxes, "iso3", "w", "h"), strict=True)}
     features = [_feature({"type": "Point", "coordinates": [lon, lat]}, iso3=iso3)
-                for iso3, lon, lat in zip(boxes["iso3"], boxes["lon"], boxes["lat"],
-                                          strict=True)]
-    moved = boxes[boxes["moved"]]
+                for iso3, lon, lat in zip(*_lists(boxes, "iso3", "lon", "lat"), strict=True)]
+    moved = boxes[boxes["moved"].to_numpy(dtype=bool)]
     leaders = [_feature({"type": "LineString", "coordinates": [[ax, ay], [lon, lat]]})
-               for ax, ay, lon, lat in zip(moved["anchor_lon"], moved["anchor_lat"],
-                                           moved["lon"], moved["lat"], strict=True)]
+               for ax, ay, lon, lat in zip(*_lists(moved, "anchor_lon", "anchor_lat", "lon",
+                                                   "lat"), strict=True)]
     group = LeanFeatureGroup(name="Alliance layers", control=False)
     if leaders:
         leader = {"color": NEUTRAL, "weight": 1, "opacity": 0.7}
@@ -339,15 +346,16 @@ def _links_layer(scene: Scene) -> folium.FeatureGroup:
     """Curved lines from Havana to each partner: width by records, colour by main activity;
     support to an armed opposition dashed, in its own colour. Not clickable, so they never hide
     a state (its tooltip counts its records)."""
-    links = scene.links
-    keys = (links["iso3"] + ":" + links["counterpart"]).tolist()
+    iso3s, counterparts, colours, weights, lines = _lists(
+        scene.links, "iso3", "counterpart", "colour", "weight", "line")
+    keys = [f"{iso3}:{counterpart}" for iso3, counterpart in zip(iso3s, counterparts,
+                                                                 strict=True)]
     styles = {key: {"color": colour, "opacity": 0.85, "weight": weight, "lineCap": "round",
                     **({"dashArray": "8 6"} if counterpart == "armed_opposition" else {})}
-              for key, colour, weight, counterpart in zip(keys, links["colour"],
-                                                          links["weight"],
-                                                          links["counterpart"], strict=True)}
+              for key, colour, weight, counterpart in zip(keys, colours, weights, counterparts,
+                                                          strict=True)}
     features = [_feature({"type": "LineString", "coordinates": line}, iso3=iso3, link=key)
-                for key, iso3, line in zip(keys, links["iso3"], links["line"], strict=True)]
+                for key, iso3, line in zip(keys, iso3s, lines, strict=True)]
     group = LeanFeatureGroup(name="Cuba's links", control=False)
     LeanGeoJson(
         _collection(features), name="Cuba's links", interactive=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from geo.data.atlas import CUBA, Atlas
@@ -58,14 +59,14 @@ def country_record(atlas: Atlas, facts: CountryFacts, year: int, records: pd.Dat
     country's, filtered by year, activity and grade), or every record of the country's when
     ``all_records``."""
     iso3, every = facts.iso3, facts.every
-    statuses = atlas.statuses(year)
     if all_records:
         listed, heading = every, f"All Cuban cooperation records ({len(every)})"
     else:
-        listed = records[records["iso3"] == iso3] if iso3 != CUBA else records.iloc[:0]
+        mine = np.asarray(records["iso3"].to_numpy(dtype=object) == iso3, dtype=bool)
+        listed = records[mine] if iso3 != CUBA else records.iloc[:0]
         heading = f"Cuban cooperation in {year}, filtered ({len(listed)})"
     first = listed.sort_values(["start_year", "record_id"]).head(MAX_CARDS) if len(listed) \
         else listed
     return CountryRecord(
-        facts=facts, status=status_summary(statuses[statuses["iso3"] == iso3], year),
+        facts=facts, status=status_summary(atlas.status_map(year).get(iso3, {}), year),
         heading=heading, cards=records_html(first) if len(first) else "", listed=len(listed))

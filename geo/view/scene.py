@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 import geopandas as gpd
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.data.atlas import CUBA, Atlas
+from geo.data.atlas import CUBA, Atlas, cited_sources
 from geo.data.vocab import ACTIVITIES, EVIDENCE, STATUSES
 from geo.view.changes import changes
 from geo.view.colours import (
@@ -63,7 +64,8 @@ class Scene:
     ``links``: one row per partner with cooperation (``n, activity, colour, weight, line``;
     none when the view hides Cuba's links);
     ``records`` and ``statuses``: the rows behind it all (statuses in every organisation),
-    with their sources;
+    with their sources; ``sources``: the distinct sources they cite
+    (:func:`geo.data.atlas.cited_sources`);
     ``changes``: what changed since the comparison year (:func:`geo.view.changes.changes`), or
     None when the view compares nothing.
     """
@@ -78,6 +80,7 @@ class Scene:
     links: pd.DataFrame
     records: pd.DataFrame
     statuses: pd.DataFrame
+    sources: pd.DataFrame
     org_colours: dict[str, str]
     activity_colours: dict[str, str]
     havana: tuple[float, float]
@@ -88,48 +91,43 @@ def build_scene(atlas: Atlas, view: View) -> Scene:
     """The scene for ``view``: colours by mode, small island markers, the alliance layers'
     chips, Cuba's links, tooltips.
 
-    Built from plain arrays and dicts rather than per-country pandas groups, so a view costs a
-    few milliseconds (it runs on every filter change the page has not seen yet).
+    Built from plain lists and dicts (the atlas's :meth:`~Atlas.status_map`) rather than pandas
+    operations, and the boxes' layout is reused while the same states have boxes, so a view
+    costs a few milliseconds (it runs on every year or filter the page has not seen yet).
     """
     palette = PALETTE[view.palette]
-    states = atlas.states
     statuses = atlas.statuses(view.year)
+    by_state = atlas.status_map(view.year)
     records = atlas.cooperation(year=view.year, activities=view.activities,
                                 evidence=view.evidence)
-    focal = statuses[statuses["org_id"] == view.focus].set_index("iso3")["status"]
-    value = _values(atlas, view, statuses, records).reindex(states["iso3"], fill_value=0)
-    orgs = sorted(atlas.organisations["org_id"])
-    org_colours = qualitative(orgs)
+    geography = _geography(atlas.countries)
+    iso3s = geography.states["iso3"]
+    status = [by_state.get(iso3, {}).get(view.focus, "") for iso3 in iso3s]
+    government, opposed = _counts(records)
+    value = _values(view, iso3s, by_state, government)
+    org_colours = qualitative(sorted(atlas.organisations["org_id"]))
     activity_colours = qualitative(list(ACTIVITIES))
     countries = pd.DataFrame({
-        "iso3": states["iso3"].to_numpy(),
-        "name": states["name_en"].to_numpy(),
-        "value": value.to_numpy(),
-        "status": focal.reindex(states["iso3"]).fillna("").to_numpy(),
-        "lon": states["capital_lon"].to_numpy(),
-        "lat": states["capital_lat"].to_numpy(),
+        **{column: geography.states[column] for column in ("iso3", "name")},
+        "value": np.array(value, dtype=np.int64),
+        "status": status,
+        **{column: geography.states[column]
+           for column in ("lon", "lat", "small", "marker_lon", "marker_lat")},
+        "fill": [_fill(view, palette, *row) for row in zip(iso3s, value, status, strict=True)],
+        "opposed": np.array([opposed.get(iso3, 0) for iso3 in iso3s], dtype=np.int64),
     })
-    islands = island_markers(atlas.countries).set_index("iso3")
-    countries["small"] = countries["iso3"].isin(islands.index)
-    for column in ("marker_lon", "marker_lat"):
-        countries[column] = countries["iso3"].map(islands[column])
-    countries["fill"] = [_fill(view, palette, iso3, v, status) for iso3, v, status in zip(
-        countries["iso3"], countries["value"], countries["status"], strict=True)]
-    opposed = records[records["counterpart"] == "armed_opposition"].groupby("iso3").size()
-    countries["opposed"] = opposed.reindex(countries["iso3"], fill_value=0).to_numpy()
     countries["tooltip"] = tooltips(countries, statuses, records, view)
-    cuba = countries.loc[countries["iso3"] == CUBA, ["lon", "lat"]].iloc[0]
-    havana = (float(cuba["lon"]), float(cuba["lat"]))
-    chips = _chips(countries, statuses, view, org_colours)
+    havana = geography.havana
+    chips = _chips(iso3s, statuses, view, org_colours)
     return Scene(
         view=view, palette=palette, states=countries,
         legend_title=LEGEND_TITLES[view.mode].format(focus=view.focus),
         legend=_legend(view, palette),
-        chips=chips, boxes=_boxes(states, countries, chips),
-        links=_links(countries, records, activity_colours, havana) if view.links
-        else _links(countries, records.iloc[:0], activity_colours, havana),
-        records=records, statuses=statuses, org_colours=org_colours,
-        activity_colours=activity_colours, havana=havana,
+        chips=chips, boxes=_boxes(geography, chips),
+        links=_links(countries, records if view.links else records.iloc[:0],
+                     activity_colours, havana),
+        records=records, statuses=statuses, sources=cited_sources(records, statuses),
+        org_colours=org_colours, activity_colours=activity_colours, havana=havana,
         changes=_changes(atlas, view),
     )
 
@@ -142,16 +140,33 @@ def _changes(atlas: Atlas, view: View) -> pd.DataFrame | None:
                    view.activities, view.evidence)
 
 
-def _values(atlas: Atlas, view: View, statuses: pd.DataFrame,
-            records: pd.DataFrame) -> pd.Series:
+def _values(view: View, iso3s: list[str], by_state: dict[str, dict[str, str]],
+            government: Counter) -> list[int]:
     """Per country, the count the colour mode draws (alliance mode: 1 for a full member of the
-    focal organisation, else 0; its colour is the status itself)."""
+    focal organisation, else 0, its colour is the status itself; cooperation mode: records of
+    cooperation with its government; shared mode: organisations it is a full member of together
+    with Cuba, 0 for Cuba)."""
     if view.mode == "alliances":
-        members = statuses[(statuses["org_id"] == view.focus) & (statuses["status"] == "member")]
-        return members.groupby("iso3").size()
-    if view.mode == "cooperation":  # cooperation with governments; support to rebels apart
-        return records[records["counterpart"] == "government"].groupby("iso3").size()
-    return atlas.shared_with_cuba(view.year)
+        return [int(by_state.get(iso3, {}).get(view.focus) == "member") for iso3 in iso3s]
+    if view.mode == "cooperation":  # support to rebels is apart
+        return [government.get(iso3, 0) for iso3 in iso3s]
+    cuban = _full(by_state.get(CUBA, {}))
+    return [0 if iso3 == CUBA else len(cuban & _full(by_state.get(iso3, {})))
+            for iso3 in iso3s]
+
+
+def _counts(records: pd.DataFrame) -> tuple[Counter, Counter]:
+    """Records per country: of cooperation with its government, of support to an armed
+    opposition."""
+    found = {"government": Counter(), "armed_opposition": Counter()}
+    for iso3, counterpart in zip(records["iso3"].tolist(), records["counterpart"].tolist(),
+                                 strict=True):
+        found[counterpart][iso3] += 1
+    return found["government"], found["armed_opposition"]
+
+
+def _full(statuses: dict[str, str]) -> set[str]:
+    return {org for org, status in statuses.items() if status == "member"}
 
 
 def _fill(view: View, palette: Palette, iso3: str, value: int, status: str) -> str:
@@ -179,13 +194,12 @@ def tooltips(countries: pd.DataFrame, statuses: pd.DataFrame, records: pd.DataFr
     Statuses are listed in the order they first appear in ``statuses``, alliances sorted.
     """
     by_country: dict[str, dict[str, list[str]]] = {}
-    for iso3, status, org in zip(statuses["iso3"], statuses["status"], statuses["org_id"],
-                                 strict=True):
+    for iso3, status, org in zip(statuses["iso3"].tolist(), statuses["status"].tolist(),
+                                 statuses["org_id"].tolist(), strict=True):
         by_country.setdefault(iso3, {}).setdefault(status, []).append(org)
-    counts = Counter(records.loc[records["counterpart"] == "government", "iso3"])
-    opposed = Counter(records.loc[records["counterpart"] == "armed_opposition", "iso3"])
+    counts, opposed = _counts(records)
     tips = []
-    for iso3, name in zip(countries["iso3"], countries["name"], strict=True):
+    for iso3, name in zip(countries["iso3"].tolist(), countries["name"].tolist(), strict=True):
         rows = by_country.get(iso3)
         lines = [f"<b>{escape(name)}</b> · {view.year}"]
         if rows is None:
@@ -226,13 +240,68 @@ def island_markers(countries: gpd.GeoDataFrame) -> pd.DataFrame:
     Atlantic, north to south in the order of the islands, like an inset; every other small state
     gets the nearest spot where its marker covers no other land and no other marker. Each marker
     is linked to its capital by a leader line. Depends only on the geography (computed once)."""
-    key = (tuple(countries["iso3"]), tuple(np.round(countries.total_bounds, 6)))
-    if key not in _MARKERS:
-        _MARKERS[key] = _place_markers(countries)
-    return _MARKERS[key]
+    return _geography(countries).markers
 
 
-_MARKERS: dict[tuple, pd.DataFrame] = {}
+@dataclass(frozen=True, eq=False)
+class _Geography:
+    """What a scene takes from the countries' table alone, worked out once per table: the
+    states' columns (``iso3, name, lon, lat`` of the capital, ``small``, ``marker_lon,
+    marker_lat``) as lists, Havana, and for the boxes of chips, per state the point its box is
+    anchored to (in pixels at :data:`LAYOUT_ZOOM`; for a state with a marker, the point just
+    right of the marker, where its box's left edge goes) and the order boxes are placed in
+    (markers first, then smallest)."""
+
+    countries: gpd.GeoDataFrame
+    markers: pd.DataFrame
+    states: dict[str, list]
+    havana: tuple[float, float]
+    anchors: dict[str, tuple[float, float]]
+    rank: dict[str, tuple[bool, float, str]]
+    islands: frozenset[str]
+
+
+def _geography(countries: gpd.GeoDataFrame) -> _Geography:
+    """The geography of ``countries``, computed once per table (kept for the last few)."""
+    found = _GEOGRAPHY.get(id(countries))
+    if found is None or found.countries is not countries:
+        found = _GEOGRAPHY[id(countries)] = _survey(countries)
+        while len(_GEOGRAPHY) > 8:
+            del _GEOGRAPHY[next(iter(_GEOGRAPHY))]
+    return found
+
+
+_GEOGRAPHY: dict[int, _Geography] = {}
+
+
+def _survey(countries: gpd.GeoDataFrame) -> _Geography:
+    markers = _place_markers(countries)
+    marker_px = dict(zip(markers["iso3"], _px(markers["marker_lon"], markers["marker_lat"]),
+                         strict=True))
+    where = dict(zip(markers["iso3"], zip(markers["marker_lon"].tolist(),
+                                          markers["marker_lat"].tolist(), strict=True),
+                     strict=True))
+    states = countries[countries["kind"] == "state"]
+    iso3s = states["iso3"].tolist()
+    columns = {"iso3": iso3s, "name": states["name_en"].tolist(),
+               "lon": states["capital_lon"].tolist(), "lat": states["capital_lat"].tolist(),
+               "small": [iso3 in where for iso3 in iso3s],
+               "marker_lon": [where.get(iso3, (np.nan,))[0] for iso3 in iso3s],
+               "marker_lat": [where.get(iso3, (np.nan, np.nan))[1] for iso3 in iso3s]}
+    anchors, rank = {}, {}
+    for iso3, shape in zip(iso3s, states.geometry, strict=True):
+        if iso3 in marker_px:  # beside its marker, clear of it
+            x, y = marker_px[iso3]
+            anchors[iso3] = (float(x) + MARKER_RADIUS + 3, float(y))
+        else:
+            part = max(getattr(shape, "geoms", [shape]), key=lambda g: g.area)
+            inner = part.centroid if part.contains(part.centroid) else part.point_on_surface()
+            anchors[iso3] = tuple(map(float, _px([inner.x], [inner.y])[0]))
+        rank[iso3] = (iso3 not in marker_px, shape.area, iso3)
+    cuba = iso3s.index(CUBA) if CUBA in iso3s else None
+    havana = (float(columns["lon"][cuba]), float(columns["lat"][cuba])) if cuba is not None \
+        else (np.nan, np.nan)
+    return _Geography(countries, markers, columns, havana, anchors, rank, frozenset(marker_px))
 
 
 def _place_markers(countries: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -276,16 +345,20 @@ def _free_marker_spot(anchor: np.ndarray, others, taken: list[np.ndarray]) -> np
     return anchor
 
 
-def _chips(countries: pd.DataFrame, statuses: pd.DataFrame, view: View,
+def _chips(iso3s: list[str], statuses: pd.DataFrame, view: View,
            org_colours: dict[str, str]) -> pd.DataFrame:
     """One chip per (state, alliance layer) with a status that year, in the layer's slot."""
     slot = {o: i for i, o in enumerate(sorted(view.alliances))}
-    rows = statuses[statuses["org_id"].isin(slot) & statuses["iso3"].isin(countries["iso3"])]
+    states = set(iso3s)
+    rows = [(iso3, org, status) for iso3, org, status in zip(
+        statuses["iso3"].tolist(), statuses["org_id"].tolist(), statuses["status"].tolist(),
+        strict=True) if org in slot and iso3 in states]
+    iso3, org, status = zip(*rows, strict=True) if rows else ((), (), ())
     return pd.DataFrame({
-        "iso3": rows["iso3"].to_numpy(), "org_id": rows["org_id"].to_numpy(),
-        "status": rows["status"].to_numpy(),
-        "slot": np.array([slot[o] for o in rows["org_id"]], dtype=np.int64),
-        "colour": [org_colours[o] for o in rows["org_id"]],
+        "iso3": pd.Series(iso3, dtype="str"), "org_id": pd.Series(org, dtype="str"),
+        "status": pd.Series(status, dtype="str"),
+        "slot": np.array([slot[o] for o in org], dtype=np.int64),
+        "colour": pd.Series([org_colours[o] for o in org], dtype="str"),
     })
 
 
@@ -295,32 +368,33 @@ def chip_box(layers: int) -> tuple[int, int]:
     return columns * (CHIP + 1) + 1, rows * (CHIP + 1) + 1
 
 
-def _boxes(states: gpd.GeoDataFrame, countries: pd.DataFrame,
-           chips: pd.DataFrame) -> pd.DataFrame:
-    """Where each state's box of chips goes: beside its marker for a small island state, on a
+BOX_COLUMNS = ["iso3", "lon", "lat", "anchor_lon", "anchor_lat", "w", "h", "moved"]
+
+
+def _boxes(geography: _Geography, chips: pd.DataFrame) -> pd.DataFrame:
+    """Where each state's box of chips goes (:func:`_box_layout`), for the states with chips."""
+    if chips.empty:
+        return pd.DataFrame(columns=BOX_COLUMNS)
+    w, h = chip_box(int(chips["slot"].max()) + 1)
+    return _box_layout(geography, frozenset(chips["iso3"].tolist()), w, h)
+
+
+@lru_cache(maxsize=128)
+def _box_layout(shapes: _Geography, states: frozenset[str], w: int, h: int) -> pd.DataFrame:
+    """Where the boxes of ``states`` go: beside its marker for a small island state, on a
     point inside its shape otherwise, moved (and then linked to that point) when it would
     overlap a marker or another box. Laid out in pixels at :data:`LAYOUT_ZOOM`, smallest
-    states first, so no two marks overlap at the opening zoom or closer."""
-    columns = ["iso3", "lon", "lat", "anchor_lon", "anchor_lat", "w", "h", "moved"]
-    if chips.empty:
-        return pd.DataFrame(columns=columns)
-    w, h = chip_box(int(chips["slot"].max()) + 1)
-    islands = countries[countries["small"]]
-    markers = dict(zip(islands["iso3"], _px(islands["marker_lon"], islands["marker_lat"]),
-                       strict=True))
+    states first, so no two marks overlap at the opening zoom or closer. It depends on which
+    states have boxes and on their size only, so most years and filters reuse one layout
+    (shared: never change it)."""
+    markers = shapes.markers
     taken = [(x - MARKER_RADIUS - 1, y - MARKER_RADIUS - 1, x + MARKER_RADIUS + 1,
-              y + MARKER_RADIUS + 1) for x, y in markers.values()]
-    shapes = dict(zip(states["iso3"], states.geometry, strict=True))
-    order = sorted(set(chips["iso3"]), key=lambda i: (i not in markers, shapes[i].area, i))
+              y + MARKER_RADIUS + 1)
+             for x, y in _px(markers["marker_lon"], markers["marker_lat"])]
     placed = []
-    for iso3 in order:
-        if iso3 in markers:
-            x, y = markers[iso3]
-            anchor = (x + MARKER_RADIUS + 3 + w / 2, y)
-        else:
-            part = max(getattr(shapes[iso3], "geoms", [shapes[iso3]]), key=lambda g: g.area)
-            inner = part.centroid if part.contains(part.centroid) else part.point_on_surface()
-            anchor = tuple(_px([inner.x], [inner.y])[0])
+    for iso3 in sorted(states, key=shapes.rank.__getitem__):
+        ax, ay = shapes.anchors[iso3]
+        anchor = (ax + w / 2, ay) if iso3 in shapes.islands else (ax, ay)
         x, y = _free_spot(anchor, w, h, taken)
         taken.append((x - w / 2 - 1, y - h / 2 - 1, x + w / 2 + 1, y + h / 2 + 1))
         placed.append((iso3, x, y, *anchor, (x, y) != anchor))
@@ -329,7 +403,7 @@ def _boxes(states: gpd.GeoDataFrame, countries: pd.DataFrame,
     anchor = _lonlat(frame[["ax", "ay"]].to_numpy())
     return pd.DataFrame({"iso3": frame["iso3"], "lon": centre[:, 0], "lat": centre[:, 1],
                          "anchor_lon": anchor[:, 0], "anchor_lat": anchor[:, 1],
-                         "w": w, "h": h, "moved": frame["moved"]}, columns=columns)
+                         "w": w, "h": h, "moved": frame["moved"]}, columns=BOX_COLUMNS)
 
 
 def _free_spot(anchor: tuple[float, float], w: int, h: int,
@@ -358,10 +432,12 @@ def _links(countries: pd.DataFrame, records: pd.DataFrame, activity_colours: dic
     """
     order = {a: i for i, a in enumerate(ACTIVITIES)}
     where = {iso3: (name, float(lon), float(lat)) for iso3, name, lon, lat in zip(
-        countries["iso3"], countries["name"], countries["lon"], countries["lat"], strict=True)}
+        countries["iso3"].tolist(), countries["name"].tolist(), countries["lon"].tolist(),
+        countries["lat"].tolist(), strict=True)}
     per_partner: dict[tuple[str, str], Counter] = {}
-    for iso3, counterpart, activity in zip(records["iso3"], records["counterpart"],
-                                           records["activity"], strict=True):
+    for iso3, counterpart, activity in zip(records["iso3"].tolist(),
+                                           records["counterpart"].tolist(),
+                                           records["activity"].tolist(), strict=True):
         if iso3 in where:
             per_partner.setdefault((iso3, counterpart), Counter())[activity] += 1
     rows = []
@@ -381,10 +457,12 @@ def _links(countries: pd.DataFrame, records: pd.DataFrame, activity_colours: dic
     return pd.DataFrame(rows, columns=columns)
 
 
+@lru_cache(maxsize=256)
 def _curve(start: tuple[float, float], end: tuple[float, float],
            bow: float = 0.2) -> list[list[float]]:
     """A quadratic Bézier from ``start`` to ``end`` (lon, lat), bowed to the left (to the
-    right when ``bow`` is negative)."""
+    right when ``bow`` is negative). The same few lines are drawn in every view: computed once
+    each (shared: never change one)."""
     (x0, y0), (x1, y1) = start, end
     cx, cy = (x0 + x1) / 2 - (y1 - y0) * bow, (y0 + y1) / 2 + (x1 - x0) * bow
     t = np.linspace(0, 1, LINK_POINTS)[:, None]
