@@ -16,7 +16,7 @@ from geo.data.atlas import DATA_DIR, Atlas, load_atlas
 
 def unservable(atlas: Atlas) -> str | None:
     """Why nothing can be drawn from ``atlas``, or None when what is valid can be served."""
-    if (atlas.countries["kind"] == "state").any() if len(atlas.countries) else False:
+    if len(atlas.states):
         return None
     files = sorted({p.file for p in atlas.problems if p.file.endswith("countries.geojson")})
     return (f"no country could be read from {files[0] if files else 'countries.geojson'}: "

@@ -68,10 +68,10 @@ def _plain(value: object) -> str | None:
 
 
 def records_html(records: pd.DataFrame) -> str:
-    """One card per cooperation record: dates, activity, evidence and counterpart badges, the
-    Cuban body, text, sources and the source that last attests it."""
+    """One card per cooperation record, in the order given: dates, activity, evidence and
+    counterpart badges, the Cuban body, text, sources and the source that last attests it."""
     cards = []
-    for row in records.sort_values(["start_year", "record_id"]).itertuples():
+    for row in records.itertuples():
         colour = EVIDENCE_COLOURS.get(row.evidence, NEUTRAL)
         badges = f'<span class="badge" style="background:{colour}">{escape(row.evidence)}</span>'
         if row.counterpart == "armed_opposition":

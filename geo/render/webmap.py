@@ -29,6 +29,7 @@ import pandas as pd
 import shapely
 from branca.element import Element
 
+from geo.data.atlas import CUBA
 from geo.data.vocab import ACTIVITIES
 from geo.render.leaflet import (
     GEOMETRY,
@@ -234,6 +235,12 @@ def _shared(iso3: str, **properties) -> dict:
     return _feature(SHARED, iso3=iso3, **properties)
 
 
+def _state(scene: Scene, iso3: str) -> dict:
+    """The scene's row for the state ``iso3``, as a dict."""
+    at = scene.states["iso3"].tolist().index(iso3)
+    return {column: values[at] for column, values in scene.states.items()}
+
+
 def _lists(frame: pd.DataFrame, *columns: str) -> list[list]:
     """``columns`` of ``frame`` as Python lists (zipping pandas columns is slow)."""
     return [frame[column].tolist() for column in columns]
@@ -247,11 +254,10 @@ def _countries_layer(scene: Scene) -> folium.FeatureGroup:
     """The states but Cuba, filled with their colour."""
     palette = scene.palette
     group = LeanFeatureGroup(name="Countries", control=False)
-    rows = scene.states[scene.states["iso3"] != "CUB"]
-    iso3s, fill, tips = _lists(rows, "iso3", "fill", "tooltip")
-    fills = dict(zip(iso3s, fill, strict=True))
-    polygons = [_shared(iso3, kind="state", tooltip=tip)
-                for iso3, tip in zip(iso3s, tips, strict=True)]
+    rows = [row for row in zip(*_lists(scene.states, "iso3", "fill", "tooltip"), strict=True)
+            if row[0] != CUBA]
+    fills = {iso3: fill for iso3, fill, _ in rows}
+    polygons = [_shared(iso3, kind="state", tooltip=tip) for iso3, _, tip in rows]
     LeanGeoJson(
         _collection(polygons), name="Countries",
         style_function=lambda f: _country_style(f["properties"]["iso3"], fills, palette),
@@ -264,12 +270,12 @@ def _countries_layer(scene: Scene) -> folium.FeatureGroup:
 def _cuba_layer(scene: Scene) -> folium.FeatureGroup:
     """Cuba, drawn above its links so a click anywhere on it selects it."""
     palette = scene.palette
-    row = scene.states.set_index("iso3").loc["CUB"]
+    row = _state(scene, CUBA)
     group = LeanFeatureGroup(name="Cuba", control=False)
     style = {"fillColor": row["fill"], "fillOpacity": 1, "color": palette.cuba_line,
              "weight": 1}
     LeanGeoJson(
-        _collection([_shared("CUB", kind="state", tooltip=row["tooltip"])]),
+        _collection([_shared(CUBA, kind="state", tooltip=row["tooltip"])]),
         name="Cuba", style_function=lambda _: style,
         highlight_function=lambda _: {"weight": 2},
         tooltip=LeanTooltip(fields=["tooltip"], labels=False, sticky=True),
@@ -281,14 +287,14 @@ def _islands_layer(scene: Scene) -> folium.FeatureGroup:
     """A filled marker in the state's colour for each small state, where
     :func:`geo.view.scene.island_markers` puts it (the leader lines are in the base map)."""
     palette = scene.palette
-    small = scene.states[scene.states["small"]]
+    small = [row for row in zip(*_lists(scene.states, "small", "iso3", "fill", "marker_lon",
+                                        "marker_lat", "tooltip"), strict=True) if row[0]]
     styles = {iso3: {"fillColor": fill, "fillOpacity": 1, "fill": True, "color": palette.line,
                      "weight": 1.5, "radius": MARKER_RADIUS}
-              for iso3, fill in zip(*_lists(small, "iso3", "fill"), strict=True)}
+              for _, iso3, fill, *_ in small}
     targets = [_feature({"type": "Point", "coordinates": [lon, lat]}, iso3=iso3, kind="state",
                         tooltip=tip)
-               for iso3, lon, lat, tip in zip(*_lists(small, "iso3", "marker_lon", "marker_lat",
-                                                      "tooltip"), strict=True)]
+               for _, iso3, _, lon, lat, tip in small]
     group = LeanFeatureGroup(name="Small island states", control=False)
     LeanGeoJson(
         _collection(targets), name="Small island states",
@@ -324,10 +330,10 @@ def _chips_layer(scene: Scene) -> folium.FeatureGroup:
               for iso3, w, h in zip(*_lists(boxes, "iso3", "w", "h"), strict=True)}
     features = [_feature({"type": "Point", "coordinates": [lon, lat]}, iso3=iso3)
                 for iso3, lon, lat in zip(*_lists(boxes, "iso3", "lon", "lat"), strict=True)]
-    moved = boxes[boxes["moved"].to_numpy(dtype=bool)]
     leaders = [_feature({"type": "LineString", "coordinates": [[ax, ay], [lon, lat]]})
-               for ax, ay, lon, lat in zip(*_lists(moved, "anchor_lon", "anchor_lat", "lon",
-                                                   "lat"), strict=True)]
+               for moved, ax, ay, lon, lat in zip(*_lists(boxes, "moved", "anchor_lon",
+                                                          "anchor_lat", "lon", "lat"),
+                                                  strict=True) if moved]
     group = LeanFeatureGroup(name="Alliance layers", control=False)
     if leaders:
         leader = {"color": NEUTRAL, "weight": 1, "opacity": 0.7}
@@ -372,7 +378,7 @@ def selection_layer(scene: Scene) -> list[folium.FeatureGroup]:
     group = LeanFeatureGroup(name="Selected country", control=False)
     outline = {"fill": False, "color": scene.palette.highlight, "weight": 4, "opacity": 1}
     features = [_shared(scene.view.country)]
-    row = scene.states.set_index("iso3").loc[scene.view.country]
+    row = _state(scene, scene.view.country)
     if row["small"]:
         features.append(_feature({"type": "Point", "coordinates": [row["marker_lon"],
                                                                   row["marker_lat"]]},

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from geo.data.atlas import CUBA, Atlas
@@ -58,15 +57,20 @@ def country_record(atlas: Atlas, facts: CountryFacts, year: int, records: pd.Dat
     """The record of ``facts``' country in ``year``; ``records`` are the view's records (every
     country's, filtered by year, activity and grade), or every record of the country's when
     ``all_records``."""
-    iso3, every = facts.iso3, facts.every
-    if all_records:
-        listed, heading = every, f"All Cuban cooperation records ({len(every)})"
-    else:
-        mine = np.asarray(records["iso3"].to_numpy(dtype=object) == iso3, dtype=bool)
-        listed = records[mine] if iso3 != CUBA else records.iloc[:0]
-        heading = f"Cuban cooperation in {year}, filtered ({len(listed)})"
-    first = listed.sort_values(["start_year", "record_id"]).head(MAX_CARDS) if len(listed) \
-        else listed
+    iso3 = facts.iso3
+    rows = facts.every if all_records else records
+    found = _in_order(rows, None if all_records else iso3) if iso3 != CUBA else []
+    heading = (f"All Cuban cooperation records ({len(found)})" if all_records
+               else f"Cuban cooperation in {year}, filtered ({len(found)})")
+    first = rows.iloc[found[:MAX_CARDS]]
     return CountryRecord(
         facts=facts, status=status_summary(atlas.status_map(year).get(iso3, {}), year),
-        heading=heading, cards=records_html(first) if len(first) else "", listed=len(listed))
+        heading=heading, cards=records_html(first) if len(first) else "", listed=len(found))
+
+
+def _in_order(records: pd.DataFrame, iso3: str | None) -> list[int]:
+    """The positions of ``iso3``'s rows in ``records`` (every row: None), by start year then
+    id: one take of the frame, not a filter and a sort."""
+    countries, starts, ids = (records[c].tolist() for c in ("iso3", "start_year", "record_id"))
+    return sorted((i for i, country in enumerate(countries) if iso3 in (None, country)),
+                  key=lambda i: (starts[i], ids[i]))
