@@ -23,15 +23,32 @@ from geo.render.leaflet import LeanMap
 _frontend = components.declare_component(
     "map", path=str(Path(streamlit_folium.__file__).parent / "frontend" / "build"))
 RETURNED = ("last_active_drawing", "last_clicked")  # a click; never a pan or a zoom
+# The frontend reports a click 250 ms late (its updates are debounced, for pans and zooms).
+# This reports it at once, after the frontend's own handlers have noted it: the same value the
+# frontend would send (which then finds nothing new to send), but the clicked feature without
+# its outline (the page reads its ISO3 code only).
+REPORT_CLICK = """
+map_div.on("click", function () { setTimeout(function () {
+    var data = window.__GLOBAL_DATA__;
+    if (!data || !window.Streamlit) { return; }
+    var now = {last_clicked: data.lat_lng_clicked, last_active_drawing: data.last_active_drawing};
+    if (JSON.stringify(now) === JSON.stringify(data.previous_data)) { return; }
+    data.previous_data = now;
+    var feature = now.last_active_drawing;
+    window.Streamlit.setComponentValue({last_clicked: now.last_clicked, last_active_drawing:
+        feature && {type: feature.type, properties: feature.properties}});
+}, 0); });
+"""
 
 
 def base_args(m: folium.Map) -> dict:
     """The component's arguments for the map ``m`` with no layers added: as ``st_folium``
-    makes them (its script, header, html, files and defaults), plus ``key``, which changes
-    when the script does (the frontend then starts a new map)."""
+    makes them (its script, header, html, files and defaults; the script also reports a click
+    at once, :data:`REPORT_CLICK`), plus ``key``, which changes when the script does (the
+    frontend then starts a new map)."""
     m.get_root().render()
     html, header = streamlit_folium._get_html(m), streamlit_folium._get_header(m)
-    script = streamlit_folium._get_map_string(m)
+    script = streamlit_folium._get_map_string(m) + REPORT_CLICK
     bounds = m.get_bounds()
     default = {"last_active_drawing": None, "last_clicked": None,
                "bounds": {"_southWest": {"lat": bounds[0][0], "lng": bounds[0][1]},

@@ -151,6 +151,20 @@ def test_changing_the_year_recolours_without_resetting_the_view(page, server):
     assert page.errors == []
 
 
+def test_a_click_is_reported_once_at_once_with_the_country_code_not_its_outline(page, server):
+    sent: list[bytes] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    frame = open_dashboard(page, server)
+    sent.clear()
+    click_map(page, frame, *quiet_point("BOL"))
+    expect(panel_heading(page)).to_have_text("Bolivia", timeout=20_000)
+    page.wait_for_timeout(1000)  # past the frontend's own (debounced) report
+    assert len(sent) == 1, f"{len(sent)} messages for one click"
+    message = sent[0] if isinstance(sent[0], bytes) else sent[0].encode()
+    assert b'"BOL"' in message and b"coordinates" not in message
+    assert page.errors == []
+
+
 def test_a_territory_explains_itself_and_the_sea_clears_the_selection(page, server):
     frame = open_dashboard(page, f"{server}/?country=VEN")
     expect(panel_heading(page)).to_have_text("Venezuela", timeout=20_000)
