@@ -23,20 +23,26 @@ from geo.render.leaflet import LeanMap
 _frontend = components.declare_component(
     "map", path=str(Path(streamlit_folium.__file__).parent / "frontend" / "build"))
 RETURNED = ("last_active_drawing", "last_clicked")  # a click; never a pan or a zoom
-# The frontend reports a click 250 ms late (its updates are debounced, for pans and zooms).
-# This reports it at once, after the frontend's own handlers have noted it: the same value the
-# frontend would send (which then finds nothing new to send), but the clicked feature without
-# its outline (the page reads its ISO3 code only).
+# The frontend reports a click 250 ms late (its updates are debounced, for pans and zooms), with
+# the last feature clicked even when this click hit none, and not at all when a click repeats
+# the last one. This reports every click at once, after the frontend's own handlers have noted
+# it (their counter of feature clicks tells whether this one hit a feature): the point, the
+# feature hit without its outline (the page reads its ISO3 code) or null, and the click's
+# number. The frontend's own report then finds nothing new to send.
 REPORT_CLICK = """
+var atlasClicks = {features: 0, clicks: 0};
 map_div.on("click", function () { setTimeout(function () {
     var data = window.__GLOBAL_DATA__;
     if (!data || !window.Streamlit) { return; }
-    var now = {last_clicked: data.lat_lng_clicked, last_active_drawing: data.last_active_drawing};
-    if (JSON.stringify(now) === JSON.stringify(data.previous_data)) { return; }
-    data.previous_data = now;
-    var feature = now.last_active_drawing;
-    window.Streamlit.setComponentValue({last_clicked: now.last_clicked, last_active_drawing:
-        feature && {type: feature.type, properties: feature.properties}});
+    var hit = data.last_object_clicked_count !== atlasClicks.features;
+    atlasClicks.features = data.last_object_clicked_count;
+    atlasClicks.clicks += 1;
+    data.previous_data = {last_clicked: data.lat_lng_clicked,
+                          last_active_drawing: data.last_active_drawing};
+    var feature = hit ? data.last_active_drawing : null;
+    window.Streamlit.setComponentValue({last_clicked: data.lat_lng_clicked, last_active_drawing:
+        feature && {type: feature.type, properties: feature.properties},
+        click: atlasClicks.clicks});
 }, 0); });
 """
 
@@ -50,7 +56,9 @@ def base_args(m: folium.Map) -> dict:
     html, header = streamlit_folium._get_html(m), streamlit_folium._get_header(m)
     script = streamlit_folium._get_map_string(m) + REPORT_CLICK
     bounds = m.get_bounds()
-    default = {"last_active_drawing": None, "last_clicked": None,
+    # in the order the frontend builds its value: it compares the two as JSON text, and a
+    # difference makes a new map report an empty click (a rerun of the fragment) as it starts
+    default = {"last_clicked": None, "last_active_drawing": None,
                "bounds": {"_southWest": {"lat": bounds[0][0], "lng": bounds[0][1]},
                           "_northEast": {"lat": bounds[1][0], "lng": bounds[1][1]}},
                "zoom": m.options.get("zoom")}

@@ -76,14 +76,9 @@ def _country_search(atlas: Atlas) -> None:
 
 def _on_map_change(atlas: Atlas) -> None:
     """Turn a click on the map into a selection or an explanation (:func:`click_outcome`)."""
-    state = st.session_state.get(MAP_KEY) or {}
-    drawing = state.get("last_active_drawing")
-    if drawing and drawing == st.session_state.get("_seen_drawing"):
-        drawing = None  # the same feature again: this change was a click on the sea
-    elif drawing:
-        st.session_state["_seen_drawing"] = drawing
-    click = click_outcome(atlas.countries.set_index("iso3"), drawing, state.get("last_clicked"),
-                          st.session_state.get("country"))
+    state = st.session_state.get(MAP_KEY) or {}  # the feature hit, or None (map_component)
+    click = click_outcome(atlas.countries.set_index("iso3"), state.get("last_active_drawing"),
+                          state.get("last_clicked"), st.session_state.get("country"))
     if click.selects:
         st.session_state["country"] = click.country
     if click.selects or click.note:
