@@ -281,13 +281,14 @@ def _survey(countries: gpd.GeoDataFrame) -> _Geography:
     where = dict(zip(markers["iso3"], zip(markers["marker_lon"].tolist(),
                                           markers["marker_lat"].tolist(), strict=True),
                      strict=True))
+    nowhere = (np.nan, np.nan)  # a state with no marker
     states = countries[countries["kind"] == "state"]
     iso3s = states["iso3"].tolist()
     columns = {"iso3": iso3s, "name": states["name_en"].tolist(),
                "lon": states["capital_lon"].tolist(), "lat": states["capital_lat"].tolist(),
                "small": [iso3 in where for iso3 in iso3s],
-               "marker_lon": [where.get(iso3, (np.nan,))[0] for iso3 in iso3s],
-               "marker_lat": [where.get(iso3, (np.nan, np.nan))[1] for iso3 in iso3s]}
+               "marker_lon": [where.get(iso3, nowhere)[0] for iso3 in iso3s],
+               "marker_lat": [where.get(iso3, nowhere)[1] for iso3 in iso3s]}
     anchors, rank = {}, {}
     for iso3, shape in zip(iso3s, states.geometry, strict=True):
         if iso3 in marker_px:  # beside its marker, clear of it
