@@ -22,6 +22,7 @@ from geo.view.scene import (
     describe,
     island_markers,
     membership_matrix,
+    record_counts,
     tooltips,
 )
 from geo.view.state import View
@@ -228,7 +229,8 @@ def test_layers_name_their_countries_and_the_page_loads_the_outlines_once(mini, 
 def test_data_text_is_escaped_in_tooltips_and_legend(mini, default):
     scene = build_scene(mini, default)
     hostile = scene.states.assign(name="<img src=x onerror=alert(1)>")
-    tips = tooltips(hostile, scene.statuses, scene.records, default)
+    tips = tooltips(hostile, mini.status_map(default.year), *record_counts(scene.records),
+                    default.year)
     assert all("<img" not in tip and "&lt;img src=x onerror=alert(1)&gt;" in tip for tip in tips)
     assert "<script" not in mapping.legend_html(replace(scene, legend_title="<script>x"))
 

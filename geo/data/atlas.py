@@ -226,6 +226,15 @@ class Atlas:
         return frame
 
 
+def by_status(statuses: dict[str, str]) -> dict[str, list[str]]:
+    """``{org_id: status}`` (one country's :meth:`Atlas.status_map`) as ``{status: [org_id,
+    ...]}``, statuses in the order they first appear."""
+    grouped: dict[str, list[str]] = {}
+    for org, status in statuses.items():
+        grouped.setdefault(status, []).append(org)
+    return grouped
+
+
 def cited_sources(*frames: pd.DataFrame) -> pd.DataFrame:
     """The distinct sources cited by the rows of ``frames`` (each with a ``sources`` column)."""
     cited = {s["source_id"]: s for frame in frames for sources in frame["sources"] for s in sources}

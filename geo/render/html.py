@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from geo.data.atlas import Atlas
+from geo.data.atlas import Atlas, by_status
 from geo.data.dates import parse_partial_date
 from geo.data.vocab import ACTIVITIES, CUBAN_BODIES
 from geo.view.colours import EVIDENCE_COLOURS, NEUTRAL, OPPOSITION
@@ -140,11 +140,8 @@ def status_summary(statuses: dict[str, str], year: int) -> str:
     MERCOSUR' (plain text; statuses in the order they first appear)."""
     if not statuses:
         return f"In {year}: in none of the alliances."
-    by_status: dict[str, list[str]] = {}
-    for org, status in statuses.items():
-        by_status.setdefault(status, []).append(org)
     parts = [f"{'member of' if status == 'member' else status + ' in'} {', '.join(sorted(orgs))}"
-             for status, orgs in by_status.items()]
+             for status, orgs in by_status(statuses).items()]
     return f"In {year}: " + "; ".join(parts) + "."
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.data.atlas import CUBA, Atlas, cited_sources
+from geo.data.atlas import CUBA, Atlas, by_status, cited_sources
 from geo.data.vocab import ACTIVITIES, EVIDENCE, STATUSES
 from geo.view.changes import changes
 from geo.view.colours import (
@@ -103,7 +103,7 @@ def build_scene(atlas: Atlas, view: View) -> Scene:
     geography = _geography(atlas.countries)
     iso3s = geography.states["iso3"]
     status = [by_state.get(iso3, {}).get(view.focus, "") for iso3 in iso3s]
-    government, opposed = _counts(records)
+    government, opposed = record_counts(records)
     value = _values(view, iso3s, by_state, government)
     org_colours = qualitative(sorted(atlas.organisations["org_id"]))
     activity_colours = qualitative(list(ACTIVITIES))
@@ -116,7 +116,7 @@ def build_scene(atlas: Atlas, view: View) -> Scene:
         "fill": [_fill(view, palette, *row) for row in zip(iso3s, value, status, strict=True)],
         "opposed": np.array([opposed.get(iso3, 0) for iso3 in iso3s], dtype=np.int64),
     })
-    countries["tooltip"] = tooltips(countries, statuses, records, view)
+    countries["tooltip"] = tooltips(countries, by_state, government, opposed, view.year)
     havana = geography.havana
     chips = _chips(iso3s, statuses, view, org_colours)
     return Scene(
@@ -155,7 +155,7 @@ def _values(view: View, iso3s: list[str], by_state: dict[str, dict[str, str]],
             for iso3 in iso3s]
 
 
-def _counts(records: pd.DataFrame) -> tuple[Counter, Counter]:
+def record_counts(records: pd.DataFrame) -> tuple[Counter, Counter]:
     """Records per country: of cooperation with its government, of support to an armed
     opposition."""
     found = {"government": Counter(), "armed_opposition": Counter()}
@@ -187,28 +187,22 @@ def _legend(view: View, palette: Palette) -> tuple[tuple[str, str], ...]:
     return (*entries, (palette.cuba, "Cuba"))
 
 
-def tooltips(countries: pd.DataFrame, statuses: pd.DataFrame, records: pd.DataFrame,
-              view: View) -> list[str]:
-    """Escaped HTML per country: name, statuses in every organisation, record count.
-
-    Statuses are listed in the order they first appear in ``statuses``, alliances sorted.
-    """
-    by_country: dict[str, dict[str, list[str]]] = {}
-    for iso3, status, org in zip(statuses["iso3"].tolist(), statuses["status"].tolist(),
-                                 statuses["org_id"].tolist(), strict=True):
-        by_country.setdefault(iso3, {}).setdefault(status, []).append(org)
-    counts, opposed = _counts(records)
+def tooltips(countries: pd.DataFrame, by_state: dict[str, dict[str, str]], government: Counter,
+             opposed: Counter, year: int) -> list[str]:
+    """Escaped HTML per country: name, statuses in every organisation (``by_state``, as
+    :meth:`Atlas.status_map` gives them; statuses in the order they first appear, alliances
+    sorted), records of cooperation with its government and of support to an armed opposition
+    (:func:`record_counts`)."""
     tips = []
     for iso3, name in zip(countries["iso3"].tolist(), countries["name"].tolist(), strict=True):
-        rows = by_country.get(iso3)
-        lines = [f"<b>{escape(name)}</b> · {view.year}"]
-        if rows is None:
+        lines = [f"<b>{escape(name)}</b> · {year}"]
+        if iso3 not in by_state:
             lines.append("No membership in any organisation")
         else:
             lines += [f"{escape(status.capitalize())}: {', '.join(escape(o) for o in sorted(orgs))}"
-                      for status, orgs in rows.items()]
+                      for status, orgs in by_status(by_state[iso3]).items()]
         if iso3 != CUBA:
-            lines.append(f"Cooperation with the government: {counts.get(iso3, 0)} record(s)")
+            lines.append(f"Cooperation with the government: {government.get(iso3, 0)} record(s)")
         if opposed.get(iso3):
             lines.append(f"Cuban support to armed opposition: {opposed[iso3]} record(s)")
         tips.append("<br>".join(lines))
